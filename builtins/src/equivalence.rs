@@ -1,0 +1,176 @@
+//! Equivalence predicates, booleans, symbols and type predicates (spec §10.1).
+//! `equal?` is iterative and terminates on circular structure.
+
+use crate::args;
+use eta_vm::{natives, Ctx, Error, Gc, NResult, Value};
+use std::collections::HashSet;
+
+/// Structural equality (`equal?`): iterative, cycle-safe.
+pub fn equal<'gc>(a: Value<'gc>, b: Value<'gc>) -> bool {
+    let mut work: Vec<(Value<'gc>, Value<'gc>)> = vec![(a, b)];
+    let mut seen: HashSet<(usize, usize)> = HashSet::new();
+    let mut steps = 0usize;
+    while let Some((x, y)) = work.pop() {
+        if x.eqv(y) {
+            continue;
+        }
+        steps += 1;
+        // Only remember visited pairs once the structure is large: cheap for small data,
+        // terminating for circular data.
+        let track = steps > 4096;
+        match (x, y) {
+            (Value::Pair(p), Value::Pair(q)) => {
+                if track && !seen.insert((Gc::as_ptr(p) as usize, Gc::as_ptr(q) as usize)) {
+                    continue;
+                }
+                work.push((p.cdr.get(), q.cdr.get()));
+                work.push((p.car.get(), q.car.get()));
+            }
+            (Value::Str(s), Value::Str(t)) => {
+                if s.text.borrow().as_str() != t.text.borrow().as_str() {
+                    return false;
+                }
+            }
+            (Value::Vector(v), Value::Vector(w)) => {
+                if track
+                    && !seen.insert((
+                        Gc::as_ptr(v) as *const u8 as usize,
+                        Gc::as_ptr(w) as *const u8 as usize,
+                    ))
+                {
+                    continue;
+                }
+                let (v, w) = (v.borrow(), w.borrow());
+                if v.len() != w.len() {
+                    return false;
+                }
+                work.extend(v.iter().copied().zip(w.iter().copied()).rev());
+            }
+            (Value::Bytevector(v), Value::Bytevector(w)) => {
+                if *v.borrow() != *w.borrow() {
+                    return false;
+                }
+            }
+            (Value::Record(r), Value::Record(s)) => {
+                if !Gc::ptr_eq(r.rtype, s.rtype) {
+                    return false;
+                }
+                let (f, g) = (r.fields.borrow(), s.fields.borrow());
+                work.extend(f.iter().copied().zip(g.iter().copied()).rev());
+            }
+            (Value::Foreign(f), Value::Foreign(g)) => {
+                if !f.0.equal(&*g.0) {
+                    return false;
+                }
+            }
+            _ => return false,
+        }
+    }
+    true
+}
+
+/// `(eq? a b)` ;; `(eq? 'a 'a)` => #t
+fn is_eq<'gc>(_ctx: &mut Ctx<'_, 'gc>, a: &[Value<'gc>]) -> NResult<'gc> {
+    Ok(Value::Bool(a[0].eq(a[1])))
+}
+
+/// `(eqv? a b)` ;; `(eqv? 2.0 2)` => #f
+fn is_eqv<'gc>(_ctx: &mut Ctx<'_, 'gc>, a: &[Value<'gc>]) -> NResult<'gc> {
+    Ok(Value::Bool(a[0].eqv(a[1])))
+}
+
+/// `(equal? a b)` ;; `(equal? '(1 "a") (list 1 "a"))` => #t
+fn is_equal<'gc>(_ctx: &mut Ctx<'_, 'gc>, a: &[Value<'gc>]) -> NResult<'gc> {
+    Ok(Value::Bool(equal(a[0], a[1])))
+}
+
+/// `(not x)` ;; `(not #f)` => #t
+fn not<'gc>(_ctx: &mut Ctx<'_, 'gc>, a: &[Value<'gc>]) -> NResult<'gc> {
+    Ok(Value::Bool(matches!(a[0], Value::Bool(false))))
+}
+
+/// `(boolean? x)` ;; `(boolean? #f)` => #t
+fn is_boolean<'gc>(_ctx: &mut Ctx<'_, 'gc>, a: &[Value<'gc>]) -> NResult<'gc> {
+    Ok(Value::Bool(matches!(a[0], Value::Bool(_))))
+}
+
+/// `(boolean=? a b c ...)` ;; `(boolean=? #t #t)` => #t
+fn boolean_eq<'gc>(_ctx: &mut Ctx<'_, 'gc>, a: &[Value<'gc>]) -> NResult<'gc> {
+    let mut first = None;
+    let mut all = true;
+    for v in a {
+        let Value::Bool(b) = v else {
+            return Err(Error::type_error("boolean=?", "boolean", *v));
+        };
+        match first {
+            None => first = Some(*b),
+            Some(f) => all &= f == *b,
+        }
+    }
+    Ok(Value::Bool(all))
+}
+
+/// `(symbol? x)` ;; `(symbol? 'a)` => #t
+fn is_symbol<'gc>(_ctx: &mut Ctx<'_, 'gc>, a: &[Value<'gc>]) -> NResult<'gc> {
+    Ok(Value::Bool(matches!(a[0], Value::Sym(_))))
+}
+
+/// `(symbol=? a b c ...)` ;; `(symbol=? 'a 'a)` => #t
+fn symbol_eq<'gc>(_ctx: &mut Ctx<'_, 'gc>, a: &[Value<'gc>]) -> NResult<'gc> {
+    let first = args::symbol("symbol=?", a[0])?;
+    let mut all = true;
+    for v in &a[1..] {
+        all &= args::symbol("symbol=?", *v)? == first;
+    }
+    Ok(Value::Bool(all))
+}
+
+/// `(string? x)` ;; `(string? "a")` => #t
+fn is_string<'gc>(_ctx: &mut Ctx<'_, 'gc>, a: &[Value<'gc>]) -> NResult<'gc> {
+    Ok(Value::Bool(matches!(a[0], Value::Str(_))))
+}
+
+/// `(char? x)` ;; `(char? #\a)` => #t
+fn is_char<'gc>(_ctx: &mut Ctx<'_, 'gc>, a: &[Value<'gc>]) -> NResult<'gc> {
+    Ok(Value::Bool(matches!(a[0], Value::Char(_))))
+}
+
+/// `(vector? x)` ;; `(vector? #(1))` => #t
+fn is_vector<'gc>(_ctx: &mut Ctx<'_, 'gc>, a: &[Value<'gc>]) -> NResult<'gc> {
+    Ok(Value::Bool(matches!(a[0], Value::Vector(_))))
+}
+
+/// `(bytevector? x)` ;; `(bytevector? #u8(1))` => #t
+fn is_bytevector<'gc>(_ctx: &mut Ctx<'_, 'gc>, a: &[Value<'gc>]) -> NResult<'gc> {
+    Ok(Value::Bool(matches!(a[0], Value::Bytevector(_))))
+}
+
+/// `(symbol->string sym)` ;; `(symbol->string 'ab)` => "ab"
+fn symbol_to_string<'gc>(ctx: &mut Ctx<'_, 'gc>, a: &[Value<'gc>]) -> NResult<'gc> {
+    let s = args::symbol("symbol->string", a[0])?;
+    Ok(Value::immutable_string(ctx.mc, s))
+}
+
+/// `(string->symbol str)` ;; `(string->symbol "ab")` => ab
+fn string_to_symbol<'gc>(ctx: &mut Ctx<'_, 'gc>, a: &[Value<'gc>]) -> NResult<'gc> {
+    let s = args::string("string->symbol", a[0])?;
+    Ok(ctx.sym(&s))
+}
+
+/// The equivalence and type-predicate builtins.
+pub static NATIVES: &[eta_vm::Native] = natives![
+    "eq?", 2, Some(2), Simple(is_eq);
+    "eqv?", 2, Some(2), Simple(is_eqv);
+    "equal?", 2, Some(2), Simple(is_equal);
+    "not", 1, Some(1), Simple(not);
+    "boolean?", 1, Some(1), Simple(is_boolean);
+    "boolean=?", 2, None, Simple(boolean_eq);
+    "symbol?", 1, Some(1), Simple(is_symbol);
+    "symbol=?", 2, None, Simple(symbol_eq);
+    "string?", 1, Some(1), Simple(is_string);
+    "char?", 1, Some(1), Simple(is_char);
+    "vector?", 1, Some(1), Simple(is_vector);
+    "bytevector?", 1, Some(1), Simple(is_bytevector);
+    "symbol->string", 1, Some(1), Simple(symbol_to_string);
+    "string->symbol", 1, Some(1), Simple(string_to_symbol);
+];

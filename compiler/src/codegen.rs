@@ -1,0 +1,309 @@
+//! Codegen: core IR to [`Prototype`]s. Assigns frame slots, decides boxing from the
+//! capture/mutation analysis, emits tail calls in tail position and a span per call.
+
+use crate::ir::{Expr, IrUnit, LambdaId, VarId};
+use crate::proto::{Capture, Literal, Op, Prototype};
+use crate::span::Span;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Generates the prototype of the unit's top-level lambda (index 0) and its children.
+pub fn generate(unit: &IrUnit, hidden: bool) -> Arc<Prototype> {
+    Gen::lambda(unit, 0, hidden)
+}
+
+struct Gen<'u> {
+    unit: &'u IrUnit,
+    id: LambdaId,
+    code: Vec<Op>,
+    consts: Vec<Literal>,
+    children: Vec<Arc<Prototype>>,
+    slots: HashMap<VarId, u16>,
+    next_slot: u16,
+    spans: Vec<(u32, Span)>,
+    checked_names: Vec<(u32, Arc<str>)>,
+    hidden: bool,
+}
+
+impl<'u> Gen<'u> {
+    fn lambda(unit: &'u IrUnit, id: LambdaId, hidden: bool) -> Arc<Prototype> {
+        let info = &unit.lambdas[id as usize];
+        let mut g = Gen {
+            unit,
+            id,
+            code: Vec::new(),
+            consts: Vec::new(),
+            children: Vec::new(),
+            slots: HashMap::new(),
+            next_slot: 0,
+            spans: Vec::new(),
+            checked_names: Vec::new(),
+            hidden,
+        };
+        let mut boxed_params = Vec::new();
+        for &p in &info.params {
+            let s = g.alloc(p);
+            if unit.vars[p as usize].boxed() {
+                boxed_params.push(s);
+            }
+        }
+        g.expr(&info.body, true);
+        let nreq = if info.rest {
+            info.params.len() - 1
+        } else {
+            info.params.len()
+        };
+        Arc::new(Prototype {
+            name: info.name.as_ref().map(|n| Arc::from(&**n)),
+            nreq: nreq as u16,
+            nopt: 0,
+            rest: info.rest,
+            nlocals: g.next_slot,
+            code: g.code,
+            consts: g.consts,
+            children: g.children,
+            captures: Vec::new(),
+            capture_names: info
+                .captures
+                .iter()
+                .map(|v| Arc::from(&*unit.vars[*v as usize].name))
+                .collect(),
+            boxed_params,
+            spans: g.spans,
+            checked_names: g.checked_names,
+            span: info.span,
+            kind: info.kind.clone(),
+            hidden,
+        })
+    }
+
+    fn alloc(&mut self, v: VarId) -> u16 {
+        let s = self.next_slot;
+        self.next_slot += 1;
+        self.slots.insert(v, s);
+        s
+    }
+
+    fn emit(&mut self, op: Op) {
+        self.code.push(op);
+    }
+
+    fn emit_spanned(&mut self, op: Op, span: Span) {
+        let pc = self.code.len() as u32;
+        if self.spans.last().map(|(_, s)| *s) != Some(span) {
+            self.spans.push((pc, span));
+        }
+        self.code.push(op);
+    }
+
+    /// Marks the end of a spanned region so later ops do not inherit the span.
+    fn const_op(&mut self, lit: &Literal) {
+        match lit {
+            Literal::Nil => self.emit(Op::Nil),
+            Literal::Bool(true) => self.emit(Op::True),
+            Literal::Bool(false) => self.emit(Op::False),
+            Literal::Unspecified => self.emit(Op::Unspec),
+            Literal::Int(i) if *i >= i32::MIN as i64 && *i <= i32::MAX as i64 => {
+                self.emit(Op::Fixnum(*i as i32))
+            }
+            other => {
+                self.consts.push(other.clone());
+                self.emit(Op::Const((self.consts.len() - 1) as u32));
+            }
+        }
+    }
+
+    fn ret_if(&mut self, tail: bool) {
+        if tail {
+            self.emit(Op::Return);
+        }
+    }
+
+    /// Where variable `v` lives from this lambda's point of view.
+    fn locate(&self, v: VarId) -> Loc {
+        if let Some(s) = self.slots.get(&v) {
+            return Loc::Slot(*s);
+        }
+        let caps = &self.unit.lambdas[self.id as usize].captures;
+        let i = caps.iter().position(|c| *c == v).unwrap_or(0);
+        Loc::Upval(i as u16)
+    }
+
+    fn var_ref(&mut self, v: VarId, span: Span) {
+        let info = &self.unit.vars[v as usize];
+        let boxed = info.boxed();
+        let checked = info.checked;
+        let name: Arc<str> = Arc::from(&*info.name);
+        let op = match (self.locate(v), boxed, checked) {
+            (Loc::Slot(s), false, _) => Op::LocalRef(s),
+            (Loc::Slot(s), true, false) => Op::BoxRef(s),
+            (Loc::Slot(s), true, true) => Op::BoxRefChecked(s),
+            (Loc::Upval(u), false, _) => Op::UpvalRef(u),
+            (Loc::Upval(u), true, false) => Op::UpvalBoxRef(u),
+            (Loc::Upval(u), true, true) => Op::UpvalBoxRefChecked(u),
+        };
+        if checked && boxed {
+            self.checked_names.push((self.code.len() as u32, name));
+            self.emit_spanned(op, span);
+        } else {
+            self.emit(op);
+        }
+    }
+
+    fn var_set(&mut self, v: VarId) {
+        let boxed = self.unit.vars[v as usize].boxed();
+        let op = match (self.locate(v), boxed) {
+            (Loc::Slot(s), false) => Op::LocalSet(s),
+            (Loc::Slot(s), true) => Op::BoxSet(s),
+            (Loc::Upval(u), _) => Op::UpvalBoxSet(u),
+        };
+        self.emit(op);
+    }
+
+    /// Compiles `e` for its effect only.
+    fn effect(&mut self, e: &Expr) {
+        match e {
+            Expr::SetLocal(v, x) => {
+                self.expr(x, false);
+                self.var_set(*v);
+            }
+            Expr::SetGlobal(g, x, span) => {
+                self.expr(x, false);
+                self.emit_spanned(Op::GlobalSet(*g), *span);
+            }
+            Expr::DefGlobal(g, x) => {
+                self.expr(x, false);
+                self.emit(Op::GlobalDef(*g));
+            }
+            Expr::Const(_) | Expr::Lambda(_) | Expr::Local(..) => {}
+            Expr::Seq(es) => {
+                for x in es {
+                    self.effect(x);
+                }
+            }
+            _ => {
+                self.expr(e, false);
+                self.emit(Op::Pop);
+            }
+        }
+    }
+
+    /// Compiles `e`, leaving its value on the stack, or returning it when `tail`.
+    fn expr(&mut self, e: &Expr, tail: bool) {
+        match e {
+            Expr::Const(l) => {
+                self.const_op(l);
+                self.ret_if(tail);
+            }
+            Expr::Local(v, span) => {
+                self.var_ref(*v, *span);
+                self.ret_if(tail);
+            }
+            Expr::Global(g, span) => {
+                self.emit_spanned(Op::GlobalRef(*g), *span);
+                self.ret_if(tail);
+            }
+            Expr::SetLocal(..) | Expr::SetGlobal(..) | Expr::DefGlobal(..) => {
+                self.effect(e);
+                self.emit(Op::Unspec);
+                self.ret_if(tail);
+            }
+            Expr::If(c, t, f) => {
+                self.expr(c, false);
+                let jf = self.code.len();
+                self.emit(Op::JumpIfFalse(0));
+                self.expr(t, tail);
+                if tail {
+                    let here = self.code.len();
+                    self.code[jf] = Op::JumpIfFalse((here - jf - 1) as i32);
+                    self.expr(f, true);
+                } else {
+                    let jend = self.code.len();
+                    self.emit(Op::Jump(0));
+                    let here = self.code.len();
+                    self.code[jf] = Op::JumpIfFalse((here - jf - 1) as i32);
+                    self.expr(f, false);
+                    let end = self.code.len();
+                    self.code[jend] = Op::Jump((end - jend - 1) as i32);
+                }
+            }
+            Expr::Seq(es) => {
+                if let Some((last, init)) = es.split_last() {
+                    for x in init {
+                        self.effect(x);
+                    }
+                    self.expr(last, tail);
+                } else {
+                    self.emit(Op::Unspec);
+                    self.ret_if(tail);
+                }
+            }
+            Expr::Lambda(id) => {
+                let child = self.child(*id);
+                self.emit(Op::Closure(child));
+                self.ret_if(tail);
+            }
+            Expr::Call(f, args, span) => {
+                self.expr(f, false);
+                for a in args {
+                    self.expr(a, false);
+                }
+                let n = args.len() as u16;
+                self.emit_spanned(if tail { Op::TailCall(n) } else { Op::Call(n) }, *span);
+            }
+            Expr::Prim(p, args, span) => {
+                for a in args {
+                    self.expr(a, false);
+                }
+                self.emit_spanned(Op::Prim(*p, args.len() as u8), *span);
+                self.ret_if(tail);
+            }
+            Expr::Let(vars, inits, body) => {
+                for i in inits {
+                    self.expr(i, false);
+                }
+                let slots: Vec<u16> = vars.iter().map(|v| self.alloc(*v)).collect();
+                for s in slots.iter().rev() {
+                    self.emit(Op::LocalSet(*s));
+                }
+                for (v, s) in vars.iter().zip(&slots) {
+                    if self.unit.vars[*v as usize].boxed() {
+                        self.emit(Op::MakeBox(*s));
+                    }
+                }
+                self.expr(body, tail);
+            }
+            Expr::Declare(vars, body) => {
+                for v in vars {
+                    let s = self.alloc(*v);
+                    if self.unit.vars[*v as usize].boxed() {
+                        self.emit(Op::MakeBox(s));
+                    }
+                }
+                self.expr(body, tail);
+            }
+        }
+    }
+
+    fn child(&mut self, id: LambdaId) -> u32 {
+        let mut proto = Gen::lambda(self.unit, id, self.hidden);
+        let caps: Vec<Capture> = self.unit.lambdas[id as usize]
+            .captures
+            .iter()
+            .map(|v| match self.locate(*v) {
+                Loc::Slot(s) => Capture::Local(s),
+                Loc::Upval(u) => Capture::Upval(u),
+            })
+            .collect();
+        if let Some(p) = Arc::get_mut(&mut proto) {
+            p.captures = caps;
+        }
+        self.children.push(proto);
+        (self.children.len() - 1) as u32
+    }
+}
+
+enum Loc {
+    Slot(u16),
+    Upval(u16),
+}

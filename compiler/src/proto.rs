@@ -1,0 +1,249 @@
+//! Bytecode: the [`Op`] instruction set and the GC-free [`Prototype`] produced by codegen.
+//! Prototypes are `Send` so that compiled code can be shared between thread VMs.
+
+use crate::span::Span;
+use num_bigint::BigInt;
+use std::sync::Arc;
+
+/// A quoted constant, GC-free. The VM turns it into a heap value when it loads the prototype.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Literal {
+    /// `()`.
+    Nil,
+    /// A boolean.
+    Bool(bool),
+    /// A fixnum.
+    Int(i64),
+    /// A bignum.
+    Big(BigInt),
+    /// A flonum.
+    Float(f64),
+    /// A character.
+    Char(char),
+    /// An (immutable) string literal.
+    Str(Arc<str>),
+    /// A symbol.
+    Sym(Arc<str>),
+    /// A non-empty list with an optional improper tail.
+    List(Vec<Literal>, Option<Box<Literal>>),
+    /// A vector.
+    Vector(Vec<Literal>),
+    /// A bytevector.
+    Bytevector(Vec<u8>),
+    /// `#n=` datum label.
+    Label(u32, Box<Literal>),
+    /// `#n#` reference.
+    LabelRef(u32),
+    /// The unspecified value.
+    Unspecified,
+}
+
+/// Where a closure gets one captured value from, relative to the frame that creates it.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Capture {
+    /// The creating frame's local slot (the value, or the box if the variable is boxed).
+    Local(u16),
+    /// The creating closure's own captured value.
+    Upval(u16),
+}
+
+/// Inline-able primitive operations: calls to known builtins with fixed arity.
+/// Each has a slow path in the VM with exactly the builtin's semantics and errors.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Prim {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    NumEq,
+    Lt,
+    Gt,
+    Le,
+    Ge,
+    Car,
+    Cdr,
+    Cons,
+    IsNull,
+    IsPair,
+    Not,
+    Eq,
+    Eqv,
+    VectorRef,
+    VectorSet,
+    IsZero,
+}
+
+impl Prim {
+    /// Every primitive, in declaration order (`p as usize` indexes this table).
+    pub const ALL: [Prim; 20] = [
+        Prim::Add,
+        Prim::Sub,
+        Prim::Mul,
+        Prim::Div,
+        Prim::NumEq,
+        Prim::Lt,
+        Prim::Gt,
+        Prim::Le,
+        Prim::Ge,
+        Prim::Car,
+        Prim::Cdr,
+        Prim::Cons,
+        Prim::IsNull,
+        Prim::IsPair,
+        Prim::Not,
+        Prim::Eq,
+        Prim::Eqv,
+        Prim::VectorRef,
+        Prim::VectorSet,
+        Prim::IsZero,
+    ];
+}
+
+/// One bytecode instruction. Operands are slot, constant or jump indexes.
+#[derive(Copy, Clone, Debug, PartialEq)]
+pub enum Op {
+    /// Push constant `i` of the prototype.
+    Const(u32),
+    /// Push a small fixnum.
+    Fixnum(i32),
+    /// Push `()`.
+    Nil,
+    /// Push `#t`.
+    True,
+    /// Push `#f`.
+    False,
+    /// Push the unspecified value.
+    Unspec,
+    /// Push the value of local slot `i`.
+    LocalRef(u16),
+    /// Pop into local slot `i`.
+    LocalSet(u16),
+    /// Wrap local slot `i` in a fresh box (a captured, mutated variable).
+    MakeBox(u16),
+    /// Push the content of the box in local slot `i`.
+    BoxRef(u16),
+    /// Like `BoxRef`, but raise "used before its definition" if still undefined.
+    BoxRefChecked(u16),
+    /// Pop into the box in local slot `i`.
+    BoxSet(u16),
+    /// Push captured value `i`.
+    UpvalRef(u16),
+    /// Push the content of captured box `i`.
+    UpvalBoxRef(u16),
+    /// Like `UpvalBoxRef`, with the undefined check.
+    UpvalBoxRefChecked(u16),
+    /// Pop into captured box `i`.
+    UpvalBoxSet(u16),
+    /// Push global slot `i` (raises if undefined).
+    GlobalRef(u32),
+    /// Pop into global slot `i` (which must be defined).
+    GlobalSet(u32),
+    /// Pop into global slot `i`, defining it.
+    GlobalDef(u32),
+    /// Pop and discard.
+    Pop,
+    /// Relative jump (from the next instruction).
+    Jump(i32),
+    /// Pop; jump if it is `#f`.
+    JumpIfFalse(i32),
+    /// Create a closure from child prototype `i` (captures listed in the child).
+    Closure(u32),
+    /// Call with `n` arguments (callee below the arguments).
+    Call(u16),
+    /// Tail call with `n` arguments.
+    TailCall(u16),
+    /// Return the top of the stack.
+    Return,
+    /// A primitive with `argc` arguments on the stack (fast path inline, slow path in the
+    /// VM's number/list kernels with the builtin's exact semantics).
+    Prim(Prim, u8),
+}
+
+/// A compiled procedure body.
+#[derive(Clone, Debug)]
+pub struct Prototype {
+    /// The name given by `define`, named `let`, ..., or `None` for anonymous lambdas.
+    pub name: Option<Arc<str>>,
+    /// Number of required parameters.
+    pub nreq: u16,
+    /// Number of optional parameters (case-lambda helpers do not use them; reserved).
+    pub nopt: u16,
+    /// Whether a rest list is accepted.
+    pub rest: bool,
+    /// Total local slots (parameters first).
+    pub nlocals: u16,
+    /// The instructions.
+    pub code: Vec<Op>,
+    /// Constants referenced by `Op::Const`.
+    pub consts: Vec<Literal>,
+    /// Nested prototypes referenced by `Op::Closure`.
+    pub children: Vec<Arc<Prototype>>,
+    /// What this prototype's closures capture, in upvalue order.
+    pub captures: Vec<Capture>,
+    /// Names of captured variables (for transfer error messages), in upvalue order.
+    pub capture_names: Vec<Arc<str>>,
+    /// Which parameters must be boxed on entry (captured and mutated).
+    pub boxed_params: Vec<u16>,
+    /// Source spans: `(first pc, span)` runs, sorted by pc.
+    pub spans: Vec<(u32, Span)>,
+    /// Names of variables read by `*Checked` instructions, by pc (for error messages).
+    pub checked_names: Vec<(u32, Arc<str>)>,
+    /// The span of the whole lambda.
+    pub span: Span,
+    /// What kind of frame this is in stack traces.
+    pub kind: ProtoKind,
+    /// Frames of hidden prototypes (the prelude) are left out of stack traces.
+    pub hidden: bool,
+}
+
+/// The role of a prototype, for frame names in stack traces.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ProtoKind {
+    /// An ordinary procedure.
+    Lambda,
+    /// The body of a module (`<module NAME>`).
+    Module(Arc<str>),
+    /// Script forms (`<script>`).
+    Script,
+}
+
+impl Prototype {
+    /// The span recorded for instruction `pc`.
+    pub fn span_at(&self, pc: usize) -> Span {
+        let pc = pc as u32;
+        match self.spans.binary_search_by(|(p, _)| p.cmp(&pc)) {
+            Ok(i) => self.spans[i].1,
+            Err(0) => self.span,
+            Err(i) => self.spans[i - 1].1,
+        }
+    }
+
+    /// The variable name of the checked read at `pc`.
+    pub fn checked_name(&self, pc: usize) -> Option<String> {
+        self.checked_names
+            .iter()
+            .find(|(p, _)| *p as usize == pc)
+            .map(|(_, n)| n.to_string())
+    }
+
+    /// The name shown in stack traces.
+    pub fn display_name(&self) -> String {
+        match &self.kind {
+            ProtoKind::Module(m) => format!("<module {m}>"),
+            ProtoKind::Script => "<script>".to_string(),
+            ProtoKind::Lambda => match &self.name {
+                Some(n) => n.to_string(),
+                None => "<lambda>".to_string(),
+            },
+        }
+    }
+
+    /// Human-readable arity for error messages ("2", "at least 1").
+    pub fn arity_text(&self) -> String {
+        if self.rest {
+            format!("at least {}", self.nreq)
+        } else {
+            format!("{}", self.nreq)
+        }
+    }
+}

@@ -1,0 +1,822 @@
+//! The dispatch loop: runs bytecode for a slice of fuel, then returns to the driver so the
+//! arena can collect. Calls to Eta procedures push a frame record; builtins that need to
+//! call back into Eta return an [`Action`] instead of recursing on the Rust stack.
+
+use crate::closure::{Closure, NativeFn, ProtoObj};
+use crate::condition::{Condition, ErrorInfo, TraceFrame};
+use crate::continuation::Continuation;
+use crate::error::{tags, Error, RuntimeError};
+use crate::frame::Frame;
+use crate::host::Host;
+use crate::symbol::SymbolTable;
+use crate::value::Value;
+use eta_compiler::proto::{Op, Prim};
+use eta_compiler::Span;
+use gc_arena::{Collect, Gc, Lock, Mutation, Static};
+
+/// What a control builtin asks the VM to do.
+pub enum Action<'gc> {
+    /// Return this value.
+    Return(Value<'gc>),
+    /// Call `f` with `args` in place of the builtin (a tail call from its caller's view).
+    TailCall(Value<'gc>, Vec<Value<'gc>>),
+    /// Capture the current continuation and tail-call `f` with it.
+    CallCC(Value<'gc>),
+    /// Restore a continuation and deliver values to it.
+    Throw(Gc<'gc, Continuation<'gc>>, Vec<Value<'gc>>),
+    /// Abort the current run: the value was raised and nobody handled it.
+    Uncaught(Value<'gc>),
+    /// End the program (or thread actor) with a status.
+    Exit(i32),
+}
+
+/// VM state other than the two stacks: what builtins may see and change.
+#[derive(Collect)]
+#[collect(no_drop)]
+pub struct State<'gc> {
+    /// The symbol intern table.
+    pub symbols: SymbolTable<'gc>,
+    /// Global variable slots (builtins, module and script globals).
+    pub globals: Vec<Value<'gc>>,
+    /// The dynamic-wind list: `((before . after) ...)`, innermost first.
+    pub winders: Value<'gc>,
+    /// The exception handler stack, innermost first.
+    pub handlers: Value<'gc>,
+    /// The value of the last finished run.
+    pub result: Value<'gc>,
+    /// A pending uncaught raise (set when a run aborts).
+    pub uncaught: Option<Value<'gc>>,
+    /// Values kept alive for the host (REPL results, ...).
+    pub keep: Vec<Value<'gc>>,
+    /// Everything without GC pointers: linker, sources, options, I/O buffers.
+    pub host: Static<Box<Host>>,
+}
+
+/// The arena root: the value stack, the frame stack and the state.
+#[derive(Collect)]
+#[collect(no_drop)]
+pub struct Root<'gc> {
+    /// The value stack (locals and temporaries of every frame).
+    pub stack: Vec<Value<'gc>>,
+    /// Active calls, outermost first.
+    pub frames: Vec<Frame<'gc>>,
+    /// Everything else.
+    pub st: State<'gc>,
+}
+
+/// Access given to builtins.
+pub struct Ctx<'a, 'gc> {
+    /// The arena mutation handle (for allocation and write barriers).
+    pub mc: &'a Mutation<'gc>,
+    /// The VM state.
+    pub st: &'a mut State<'gc>,
+}
+
+impl<'a, 'gc> Ctx<'a, 'gc> {
+    /// Interns a symbol.
+    pub fn sym(&mut self, name: &str) -> Value<'gc> {
+        Value::Sym(self.st.symbols.intern(self.mc, name))
+    }
+}
+
+/// How a slice ended.
+pub enum Slice {
+    /// Out of fuel; call again.
+    Yield,
+    /// The run finished; its value is in `State::result`.
+    Done,
+    /// A raise was not handled; it is in `State::uncaught`.
+    Uncaught,
+    /// `(exit n)` was called.
+    Exit(i32),
+}
+
+enum Flow {
+    /// Keep executing the current frame (its pc is in the local variable).
+    Continue,
+    /// The frame stack changed: reload the top frame.
+    Reload,
+    /// The run is over.
+    End(Slice),
+}
+
+/// Fuel units charged per call and backward jump.
+const CALL_COST: i64 = 1;
+
+impl<'gc> Root<'gc> {
+    /// Starts a run: calls `proc` with no arguments.
+    pub fn start(
+        &mut self,
+        mc: &Mutation<'gc>,
+        proc: Value<'gc>,
+        args: &[Value<'gc>],
+    ) -> Option<Slice> {
+        self.stack.clear();
+        self.frames.clear();
+        self.st.uncaught = None;
+        self.stack.push(proc);
+        self.stack.extend_from_slice(args);
+        match self.call(mc, args.len(), false) {
+            Flow::End(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// Runs until `fuel` is spent or the run ends.
+    pub fn run(&mut self, mc: &Mutation<'gc>, mut fuel: i64) -> Slice {
+        'reload: loop {
+            let Some(frame) = self.frames.last().copied() else {
+                return Slice::Done;
+            };
+            let po: &'gc ProtoObj<'gc> = Gc::as_ref(frame.closure.proto);
+            let code: &'gc [Op] = &po.proto.code;
+            let consts: &'gc [Value<'gc>] = &po.consts;
+            let upvals: &'gc [Value<'gc>] = &Gc::as_ref(frame.closure).upvals;
+            let base = frame.base as usize;
+            let mut pc = frame.pc as usize;
+            loop {
+                let Some(op) = code.get(pc).copied() else {
+                    // Malformed code cannot come from the compiler; report instead of panicking.
+                    self.save_pc(pc);
+                    let e = Error::new(tags::INTERNAL, "program counter out of range");
+                    match self.raise_error(mc, e, self.stack.len()) {
+                        Flow::End(s) => return s,
+                        _ => continue 'reload,
+                    }
+                };
+                pc += 1;
+                match op {
+                    Op::Const(i) => self.stack.push(consts[i as usize]),
+                    Op::Fixnum(n) => self.stack.push(Value::Int(n as i64)),
+                    Op::Nil => self.stack.push(Value::Nil),
+                    Op::True => self.stack.push(Value::Bool(true)),
+                    Op::False => self.stack.push(Value::Bool(false)),
+                    Op::Unspec => self.stack.push(Value::Unspecified),
+                    Op::LocalRef(i) => {
+                        let v = self.stack[base + i as usize];
+                        self.stack.push(v);
+                    }
+                    Op::LocalSet(i) => {
+                        let v = self.pop();
+                        self.stack[base + i as usize] = v;
+                    }
+                    Op::MakeBox(i) => {
+                        let v = self.stack[base + i as usize];
+                        self.stack[base + i as usize] = Value::Cell(Gc::new(mc, Lock::new(v)));
+                    }
+                    Op::BoxRef(i) => {
+                        let v = cell_get(self.stack[base + i as usize]);
+                        self.stack.push(v);
+                    }
+                    Op::BoxRefChecked(i) => {
+                        let v = cell_get(self.stack[base + i as usize]);
+                        if let Value::Undefined = v {
+                            self.save_pc(pc);
+                            let e = self.undefined_local_error(frame.closure, pc);
+                            match self.raise_error(mc, e, self.stack.len()) {
+                                Flow::End(s) => return s,
+                                _ => continue 'reload,
+                            }
+                        }
+                        self.stack.push(v);
+                    }
+                    Op::BoxSet(i) => {
+                        let v = self.pop();
+                        cell_set(mc, self.stack[base + i as usize], v);
+                    }
+                    Op::UpvalRef(i) => self.stack.push(upvals[i as usize]),
+                    Op::UpvalBoxRef(i) => self.stack.push(cell_get(upvals[i as usize])),
+                    Op::UpvalBoxRefChecked(i) => {
+                        let v = cell_get(upvals[i as usize]);
+                        if let Value::Undefined = v {
+                            self.save_pc(pc);
+                            let e = self.undefined_local_error(frame.closure, pc);
+                            match self.raise_error(mc, e, self.stack.len()) {
+                                Flow::End(s) => return s,
+                                _ => continue 'reload,
+                            }
+                        }
+                        self.stack.push(v);
+                    }
+                    Op::UpvalBoxSet(i) => {
+                        let v = self.pop();
+                        cell_set(mc, upvals[i as usize], v);
+                    }
+                    Op::GlobalRef(g) => {
+                        let v = self.st.globals[g as usize];
+                        if let Value::Undefined = v {
+                            self.save_pc(pc);
+                            let name = self.st.host.global_name(g);
+                            let e = Error::new(
+                                tags::UNDEFINED,
+                                format!("{name}: variable used before its definition"),
+                            );
+                            match self.raise_error(mc, e, self.stack.len()) {
+                                Flow::End(s) => return s,
+                                _ => continue 'reload,
+                            }
+                        }
+                        self.stack.push(v);
+                    }
+                    Op::GlobalSet(g) => {
+                        let v = self.pop();
+                        if let Value::Undefined = self.st.globals[g as usize] {
+                            self.save_pc(pc);
+                            let name = self.st.host.global_name(g);
+                            let e = Error::new(
+                                tags::UNDEFINED,
+                                format!("{name}: variable used before its definition"),
+                            );
+                            match self.raise_error(mc, e, self.stack.len()) {
+                                Flow::End(s) => return s,
+                                _ => continue 'reload,
+                            }
+                        }
+                        self.st.globals[g as usize] = v;
+                    }
+                    Op::GlobalDef(g) => {
+                        let v = self.pop();
+                        self.st.globals[g as usize] = v;
+                    }
+                    Op::Pop => {
+                        self.stack.pop();
+                    }
+                    Op::Jump(off) => {
+                        if off < 0 {
+                            fuel -= CALL_COST;
+                            if fuel <= 0 {
+                                pc = (pc as i64 + off as i64) as usize;
+                                self.save_pc(pc);
+                                return Slice::Yield;
+                            }
+                        }
+                        pc = (pc as i64 + off as i64) as usize;
+                    }
+                    Op::JumpIfFalse(off) => {
+                        if let Value::Bool(false) = self.pop() {
+                            pc = (pc as i64 + off as i64) as usize;
+                        }
+                    }
+                    Op::Closure(i) => {
+                        let child = po.children[i as usize];
+                        let caps = &child.proto.captures;
+                        let mut vals = Vec::with_capacity(caps.len());
+                        for c in caps {
+                            vals.push(match *c {
+                                eta_compiler::proto::Capture::Local(s) => {
+                                    self.stack[base + s as usize]
+                                }
+                                eta_compiler::proto::Capture::Upval(u) => upvals[u as usize],
+                            });
+                        }
+                        let clo = Closure {
+                            proto: child,
+                            upvals: vals.into_boxed_slice(),
+                        };
+                        self.stack.push(Value::Closure(Gc::new(mc, clo)));
+                    }
+                    Op::Call(n) => {
+                        self.save_pc(pc);
+                        fuel -= CALL_COST;
+                        match self.call(mc, n as usize, false) {
+                            Flow::Continue => {
+                                if fuel <= 0 {
+                                    return Slice::Yield;
+                                }
+                            }
+                            Flow::Reload => {
+                                if fuel <= 0 {
+                                    return Slice::Yield;
+                                }
+                                continue 'reload;
+                            }
+                            Flow::End(s) => return s,
+                        }
+                    }
+                    Op::TailCall(n) => {
+                        self.save_pc(pc);
+                        fuel -= CALL_COST;
+                        match self.call(mc, n as usize, true) {
+                            Flow::End(s) => return s,
+                            _ => {
+                                if fuel <= 0 {
+                                    return Slice::Yield;
+                                }
+                                continue 'reload;
+                            }
+                        }
+                    }
+                    Op::Return => {
+                        let v = self.pop();
+                        match self.do_return(v) {
+                            Some(s) => return s,
+                            None => continue 'reload,
+                        }
+                    }
+                    Op::Prim(p, argc) => {
+                        let n = argc as usize;
+                        if let Some(v) = self.prim_fast(mc, p, n) {
+                            let len = self.stack.len();
+                            self.stack.truncate(len - n);
+                            self.stack.push(v);
+                            continue;
+                        }
+                        self.save_pc(pc);
+                        let len = self.stack.len();
+                        let args_start = len - n;
+                        let r = {
+                            let slot = self
+                                .st
+                                .host
+                                .prim_slots
+                                .get(p as usize)
+                                .copied()
+                                .unwrap_or(u32::MAX);
+                            match self.st.globals.get(slot as usize).copied() {
+                                Some(Value::Native(n)) => match n.func {
+                                    NativeFn::Simple(f) => {
+                                        let (_, args) = self.stack.split_at(args_start);
+                                        let mut ctx = Ctx {
+                                            mc,
+                                            st: &mut self.st,
+                                        };
+                                        f(&mut ctx, args)
+                                    }
+                                    NativeFn::Control(_) => {
+                                        Err(Error::new(tags::INTERNAL, "primitive is not simple"))
+                                    }
+                                },
+                                _ => Err(Error::new(
+                                    tags::INTERNAL,
+                                    format!("missing builtin {}", eta_compiler::prim_name(p)),
+                                )),
+                            }
+                        };
+                        match r {
+                            Ok(v) => {
+                                self.stack.truncate(args_start);
+                                self.stack.push(v);
+                            }
+                            Err(e) => match self.raise_error(mc, e, args_start) {
+                                Flow::End(s) => return s,
+                                _ => continue 'reload,
+                            },
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[inline]
+    fn pop(&mut self) -> Value<'gc> {
+        self.stack.pop().unwrap_or(Value::Unspecified)
+    }
+
+    #[inline]
+    fn save_pc(&mut self, pc: usize) {
+        if let Some(f) = self.frames.last_mut() {
+            f.pc = pc as u32;
+        }
+    }
+
+    /// Returns `v` from the top frame. `Some` when the run is over.
+    fn do_return(&mut self, v: Value<'gc>) -> Option<Slice> {
+        let Some(f) = self.frames.pop() else {
+            self.st.result = v;
+            return Some(Slice::Done);
+        };
+        self.stack.truncate(f.base as usize - 1);
+        if self.frames.is_empty() {
+            self.stack.clear();
+            self.st.result = v;
+            return Some(Slice::Done);
+        }
+        self.stack.push(v);
+        None
+    }
+
+    /// Delivers a builtin's result at the callee slot `at`.
+    fn deliver(&mut self, at: usize, v: Value<'gc>, tail: bool) -> Flow {
+        self.stack.truncate(at);
+        if tail {
+            return match self.do_return(v) {
+                Some(s) => Flow::End(s),
+                None => Flow::Reload,
+            };
+        }
+        if self.frames.is_empty() {
+            self.stack.clear();
+            self.st.result = v;
+            return Flow::End(Slice::Done);
+        }
+        self.stack.push(v);
+        Flow::Continue
+    }
+
+    /// Moves the callee and its `argc` arguments down over the current frame and pops the
+    /// frame (the first half of a tail call).
+    fn shift_for_tail(&mut self, argc: usize) {
+        if let Some(f) = self.frames.pop() {
+            let src = self.stack.len() - argc - 1;
+            let dst = f.base as usize - 1;
+            if src != dst {
+                self.stack.copy_within(src.., dst);
+                self.stack.truncate(dst + argc + 1);
+            }
+        }
+    }
+
+    /// Calls the procedure at `stack[len - argc - 1]` with the `argc` values above it.
+    fn call(&mut self, mc: &Mutation<'gc>, argc: usize, tail: bool) -> Flow {
+        let mut argc = argc;
+        let mut tail = tail;
+        loop {
+            let callee_at = self.stack.len() - argc - 1;
+            let callee = self.stack[callee_at];
+            match callee {
+                Value::Closure(c) => {
+                    if tail {
+                        self.shift_for_tail(argc);
+                    }
+                    let callee_at = self.stack.len() - argc - 1;
+                    return match self.enter(mc, c, argc, callee_at) {
+                        Ok(()) => Flow::Reload,
+                        Err(e) => self.raise_error(mc, e, callee_at),
+                    };
+                }
+                Value::Native(n) => {
+                    let ok = argc >= n.min as usize && n.max.is_none_or(|m| argc <= m as usize);
+                    if !ok {
+                        let e = Error::arity(n.name, &n.arity_text(), argc);
+                        return self.raise_error(mc, e, callee_at);
+                    }
+                    match n.func {
+                        NativeFn::Simple(f) => {
+                            let r = {
+                                let (_, args) = self.stack.split_at(callee_at + 1);
+                                let mut ctx = Ctx {
+                                    mc,
+                                    st: &mut self.st,
+                                };
+                                f(&mut ctx, args)
+                            };
+                            return match r {
+                                Ok(v) => self.deliver(callee_at, v, tail),
+                                Err(e) => self.raise_error(mc, e, callee_at),
+                            };
+                        }
+                        NativeFn::Control(f) => {
+                            if tail {
+                                self.shift_for_tail(argc);
+                                tail = false;
+                            }
+                            let callee_at = self.stack.len() - argc - 1;
+                            let r = {
+                                let (_, args) = self.stack.split_at(callee_at + 1);
+                                let mut ctx = Ctx {
+                                    mc,
+                                    st: &mut self.st,
+                                };
+                                f(&mut ctx, args)
+                            };
+                            match r {
+                                Err(e) => return self.raise_error(mc, e, callee_at),
+                                Ok(Action::Return(v)) => return self.deliver(callee_at, v, false),
+                                Ok(Action::TailCall(f, args)) => {
+                                    self.stack.truncate(callee_at);
+                                    self.stack.push(f);
+                                    argc = args.len();
+                                    self.stack.extend(args);
+                                    continue;
+                                }
+                                Ok(Action::CallCC(f)) => {
+                                    self.stack.truncate(callee_at);
+                                    let k = self.capture(mc);
+                                    self.stack.push(f);
+                                    self.stack.push(k);
+                                    argc = 1;
+                                    continue;
+                                }
+                                Ok(Action::Throw(k, vals)) => {
+                                    return self.throw(mc, k, vals);
+                                }
+                                Ok(Action::Uncaught(v)) => {
+                                    self.st.uncaught = Some(v);
+                                    return Flow::End(Slice::Uncaught);
+                                }
+                                Ok(Action::Exit(code)) => return Flow::End(Slice::Exit(code)),
+                            }
+                        }
+                    }
+                }
+                Value::Continuation(k) => {
+                    // Unwind/rewind through the prelude's %continue, which ends in %throw.
+                    let cont = self.st.host.continue_slot;
+                    let f = self.st.globals[cont as usize];
+                    self.stack.insert(callee_at, f);
+                    argc += 1;
+                    let _ = k;
+                    continue;
+                }
+                Value::Parameter(p) => {
+                    if argc != 0 {
+                        let e = Error::arity("#<parameter>", "0", argc);
+                        return self.raise_error(mc, e, callee_at);
+                    }
+                    return self.deliver(callee_at, p.value.get(), tail);
+                }
+                other => {
+                    let e = Error::new(
+                        tags::TYPE,
+                        format!(
+                            "attempt to call a non-procedure: {}",
+                            crate::printer::write_truncated(other, 200)
+                        ),
+                    )
+                    .with_irritants(vec![other]);
+                    return self.raise_error(mc, e, callee_at);
+                }
+            }
+        }
+    }
+
+    /// Pushes a frame for closure `c` whose callee slot is `callee_at`.
+    fn enter(
+        &mut self,
+        mc: &Mutation<'gc>,
+        c: Gc<'gc, Closure<'gc>>,
+        argc: usize,
+        callee_at: usize,
+    ) -> Result<(), Error<'gc>> {
+        let proto = &c.proto.proto;
+        let nreq = proto.nreq as usize;
+        if argc < nreq || (!proto.rest && argc > nreq) {
+            let name = match &proto.name {
+                Some(n) => n.to_string(),
+                None => "#<procedure>".to_string(),
+            };
+            return Err(Error::arity(&name, &proto.arity_text(), argc));
+        }
+        if self.frames.len() >= self.st.host.depth_limit {
+            let limit = self.st.host.max_depth;
+            // Leave room for handlers to run before the limit bites again.
+            self.st.host.depth_limit = limit + limit / 100 + 1000;
+            return Err(Error::new(
+                tags::LIMIT,
+                format!("recursion depth limit exceeded ({limit} frames)"),
+            ));
+        }
+        if self.frames.len() + 1000 < self.st.host.max_depth {
+            self.st.host.depth_limit = self.st.host.max_depth;
+        }
+        let base = callee_at + 1;
+        if proto.rest {
+            let extra = Value::list(mc, self.stack[base + nreq..].iter().copied());
+            self.stack.truncate(base + nreq);
+            self.stack.push(extra);
+        }
+        self.stack
+            .resize(base + proto.nlocals as usize, Value::Undefined);
+        for &i in &proto.boxed_params {
+            let slot = base + i as usize;
+            self.stack[slot] = Value::Cell(Gc::new(mc, Lock::new(self.stack[slot])));
+        }
+        self.frames.push(Frame {
+            closure: c,
+            pc: 0,
+            base: base as u32,
+        });
+        Ok(())
+    }
+
+    /// Captures the current continuation (the stack is already cut at the result slot).
+    fn capture(&mut self, mc: &Mutation<'gc>) -> Value<'gc> {
+        let k = Continuation {
+            frames: self.frames.clone(),
+            stack: self.stack.clone(),
+            winders: self.st.winders,
+            handlers: self.st.handlers,
+            run_id: self.st.host.run_id,
+        };
+        Value::Continuation(Gc::new(mc, k))
+    }
+
+    fn throw(
+        &mut self,
+        mc: &Mutation<'gc>,
+        k: Gc<'gc, Continuation<'gc>>,
+        vals: Vec<Value<'gc>>,
+    ) -> Flow {
+        self.frames.clear();
+        self.frames.extend_from_slice(&k.frames);
+        self.stack.clear();
+        self.stack.extend_from_slice(&k.stack);
+        self.st.handlers = k.handlers;
+        self.st.winders = k.winders;
+        let v = if vals.len() == 1 {
+            vals[0]
+        } else {
+            Value::Values(Gc::new(mc, vals))
+        };
+        if self.frames.is_empty() {
+            self.stack.clear();
+            self.st.result = v;
+            return Flow::End(Slice::Done);
+        }
+        self.stack.push(v);
+        Flow::Reload
+    }
+
+    /// Turns an error into a condition and calls `raise` with it in place of the failed
+    /// operation, whose operands start at stack index `at`.
+    fn raise_error(&mut self, mc: &Mutation<'gc>, e: Error<'gc>, at: usize) -> Flow {
+        let obj = match e {
+            Error::Raise(v) => v,
+            Error::Runtime(r) => self.make_condition(mc, *r),
+        };
+        self.stack.truncate(at);
+        let raise = self.st.globals[self.st.host.raise_slot as usize];
+        if let Value::Undefined = raise {
+            self.st.uncaught = Some(obj);
+            return Flow::End(Slice::Uncaught);
+        }
+        self.stack.push(raise);
+        self.stack.push(obj);
+        self.call(mc, 1, false)
+    }
+
+    /// The location of the innermost frame's current call and the trace of all frames.
+    pub fn trace(&self) -> (Option<Span>, Vec<TraceFrame>, u64) {
+        let mut out: Vec<TraceFrame> = Vec::new();
+        let mut omitted = 0u64;
+        const KEEP: usize = 64;
+        for f in self.frames.iter().rev() {
+            let proto = &f.closure.proto.proto;
+            let span = proto.span_at((f.pc as usize).saturating_sub(1));
+            let name = proto.display_name();
+            if let Some(last) = out.last_mut() {
+                if last.span == span && last.name == name {
+                    last.repeat += 1;
+                    continue;
+                }
+            }
+            if out.len() >= KEEP {
+                omitted += 1;
+                continue;
+            }
+            out.push(TraceFrame {
+                name,
+                span,
+                repeat: 1,
+            });
+        }
+        // Keep the outermost frames visible when the middle was cut.
+        if omitted > 0 {
+            let outer: Vec<TraceFrame> = self
+                .frames
+                .iter()
+                .take(5)
+                .rev()
+                .map(|f| {
+                    let proto = &f.closure.proto.proto;
+                    TraceFrame {
+                        name: proto.display_name(),
+                        span: proto.span_at((f.pc as usize).saturating_sub(1)),
+                        repeat: 1,
+                    }
+                })
+                .collect();
+            out.truncate(KEEP - outer.len());
+            out.extend(outer);
+        }
+        let span = out.first().map(|t| t.span);
+        (span, out, omitted)
+    }
+
+    /// Builds an error condition for a runtime error at the current position.
+    pub fn make_condition(&mut self, mc: &Mutation<'gc>, r: RuntimeError<'gc>) -> Value<'gc> {
+        let (span, trace, omitted) = self.trace();
+        let mut ctx = Ctx {
+            mc,
+            st: &mut self.st,
+        };
+        crate::condition_builder::error_condition(&mut ctx, r, span, trace, omitted)
+    }
+
+    fn undefined_local_error(&self, c: Gc<'gc, Closure<'gc>>, pc: usize) -> Error<'gc> {
+        let proto = &c.proto.proto;
+        let name = proto
+            .checked_name(pc.saturating_sub(1))
+            .unwrap_or_else(|| "variable".into());
+        Error::new(
+            tags::UNDEFINED,
+            format!("{name}: variable used before its definition"),
+        )
+    }
+
+    #[inline]
+    fn prim_fast(&self, _mc: &Mutation<'gc>, p: Prim, n: usize) -> Option<Value<'gc>> {
+        let len = self.stack.len();
+        let a = self.stack[len - n];
+        let b = if n >= 2 {
+            self.stack[len - n + 1]
+        } else {
+            Value::Nil
+        };
+        match (p, n) {
+            (Prim::Add, 2) => match (a, b) {
+                (Value::Int(x), Value::Int(y)) => x.checked_add(y).map(Value::Int),
+                (Value::Float(x), Value::Float(y)) => Some(Value::Float(x + y)),
+                _ => None,
+            },
+            (Prim::Sub, 2) => match (a, b) {
+                (Value::Int(x), Value::Int(y)) => x.checked_sub(y).map(Value::Int),
+                (Value::Float(x), Value::Float(y)) => Some(Value::Float(x - y)),
+                _ => None,
+            },
+            (Prim::Mul, 2) => match (a, b) {
+                (Value::Int(x), Value::Int(y)) => x.checked_mul(y).map(Value::Int),
+                (Value::Float(x), Value::Float(y)) => Some(Value::Float(x * y)),
+                _ => None,
+            },
+            (Prim::Lt, 2) => match (a, b) {
+                (Value::Int(x), Value::Int(y)) => Some(Value::Bool(x < y)),
+                _ => None,
+            },
+            (Prim::Gt, 2) => match (a, b) {
+                (Value::Int(x), Value::Int(y)) => Some(Value::Bool(x > y)),
+                _ => None,
+            },
+            (Prim::Le, 2) => match (a, b) {
+                (Value::Int(x), Value::Int(y)) => Some(Value::Bool(x <= y)),
+                _ => None,
+            },
+            (Prim::Ge, 2) => match (a, b) {
+                (Value::Int(x), Value::Int(y)) => Some(Value::Bool(x >= y)),
+                _ => None,
+            },
+            (Prim::NumEq, 2) => match (a, b) {
+                (Value::Int(x), Value::Int(y)) => Some(Value::Bool(x == y)),
+                _ => None,
+            },
+            (Prim::IsZero, 1) => match a {
+                Value::Int(x) => Some(Value::Bool(x == 0)),
+                _ => None,
+            },
+            (Prim::Car, 1) => a.as_pair().map(|p| p.0),
+            (Prim::Cdr, 1) => a.as_pair().map(|p| p.1),
+            (Prim::IsNull, 1) => Some(Value::Bool(matches!(a, Value::Nil))),
+            (Prim::IsPair, 1) => Some(Value::Bool(matches!(a, Value::Pair(_)))),
+            (Prim::Not, 1) => Some(Value::Bool(matches!(a, Value::Bool(false)))),
+            (Prim::Eq, 2) => Some(Value::Bool(a.eq(b))),
+            (Prim::Eqv, 2) => Some(Value::Bool(a.eqv(b))),
+            (Prim::VectorRef, 2) => match (a, b) {
+                (Value::Vector(v), Value::Int(i)) if i >= 0 => v.borrow().get(i as usize).copied(),
+                _ => None,
+            },
+            (Prim::Cons, 2) => Some(Value::cons(_mc, a, b)),
+            _ => None,
+        }
+    }
+}
+
+#[inline]
+fn cell_get(v: Value<'_>) -> Value<'_> {
+    match v {
+        Value::Cell(c) => c.get(),
+        other => other,
+    }
+}
+
+#[inline]
+fn cell_set<'gc>(mc: &Mutation<'gc>, cell: Value<'gc>, v: Value<'gc>) {
+    if let Value::Cell(c) = cell {
+        c.set(mc, v);
+    }
+}
+
+/// Builds a tagged (non-error) condition.
+pub fn tagged_condition<'gc>(ctx: &mut Ctx<'_, 'gc>, tag: &str, payload: Value<'gc>) -> Value<'gc> {
+    let tag = ctx.st.symbols.intern(ctx.mc, tag);
+    Value::Condition(Gc::new(
+        ctx.mc,
+        Condition {
+            tag,
+            payload,
+            error: None,
+        },
+    ))
+}
+
+/// Builds an error condition without location (used by `error` before the VM adds one).
+pub fn plain_error_info<'gc>(message: String, irritants: Value<'gc>) -> ErrorInfo<'gc> {
+    ErrorInfo {
+        report: message.clone(),
+        message,
+        irritants,
+        span: None,
+        trace: Vec::new(),
+        omitted: 0,
+    }
+}

@@ -1,0 +1,113 @@
+//! The loader: turns GC-free compiler output (prototypes, literals) into heap objects.
+
+use crate::closure::ProtoObj;
+use crate::interp::Ctx;
+use crate::value::{Pair, Value};
+use eta_compiler::proto::{Literal, Prototype};
+use gc_arena::{Gc, RefLock};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Loads a prototype and all its children.
+pub fn load_proto<'gc>(ctx: &mut Ctx<'_, 'gc>, proto: &Arc<Prototype>) -> Gc<'gc, ProtoObj<'gc>> {
+    let consts: Vec<Value<'gc>> = proto.consts.iter().map(|l| literal(ctx, l)).collect();
+    let children: Vec<Gc<'gc, ProtoObj<'gc>>> =
+        proto.children.iter().map(|c| load_proto(ctx, c)).collect();
+    Gc::new(
+        ctx.mc,
+        ProtoObj {
+            proto: proto.clone(),
+            consts: consts.into_boxed_slice(),
+            children: children.into_boxed_slice(),
+        },
+    )
+}
+
+/// Converts a literal to a heap value (string literals are immutable).
+pub fn literal<'gc>(ctx: &mut Ctx<'_, 'gc>, lit: &Literal) -> Value<'gc> {
+    let mut labels = HashMap::new();
+    convert(ctx, lit, &mut labels)
+}
+
+fn convert<'gc>(
+    ctx: &mut Ctx<'_, 'gc>,
+    lit: &Literal,
+    labels: &mut HashMap<u32, Value<'gc>>,
+) -> Value<'gc> {
+    match lit {
+        Literal::Nil => Value::Nil,
+        Literal::Unspecified => Value::Unspecified,
+        Literal::Bool(b) => Value::Bool(*b),
+        Literal::Int(i) => Value::Int(*i),
+        Literal::Big(b) => Value::integer(ctx.mc, b.clone()),
+        Literal::Float(f) => Value::Float(*f),
+        Literal::Char(c) => Value::Char(*c),
+        Literal::Str(s) => Value::immutable_string(ctx.mc, s),
+        Literal::Sym(s) => ctx.sym(s),
+        Literal::Bytevector(b) => Value::bytevector(ctx.mc, b.clone()),
+        Literal::LabelRef(n) => labels.get(n).copied().unwrap_or(Value::Unspecified),
+        Literal::Label(n, inner) => match &**inner {
+            Literal::List(items, tail) => {
+                let first = Value::cons(ctx.mc, Value::Unspecified, Value::Nil);
+                labels.insert(*n, first);
+                fill_list(ctx, first, items, tail.as_deref(), labels);
+                first
+            }
+            Literal::Vector(items) => {
+                let v = Value::vector(ctx.mc, Vec::new());
+                labels.insert(*n, v);
+                let elems: Vec<Value<'gc>> =
+                    items.iter().map(|i| convert(ctx, i, labels)).collect();
+                if let Value::Vector(g) = v {
+                    *g.borrow_mut(ctx.mc) = elems;
+                }
+                v
+            }
+            other => {
+                let v = convert(ctx, other, labels);
+                labels.insert(*n, v);
+                v
+            }
+        },
+        Literal::List(items, tail) => {
+            let first = Value::cons(ctx.mc, Value::Unspecified, Value::Nil);
+            fill_list(ctx, first, items, tail.as_deref(), labels);
+            first
+        }
+        Literal::Vector(items) => {
+            let elems: Vec<Value<'gc>> = items.iter().map(|i| convert(ctx, i, labels)).collect();
+            Value::Vector(Gc::new(ctx.mc, RefLock::new(elems)))
+        }
+    }
+}
+
+/// Fills a chain of pairs starting at the already-allocated `first`.
+fn fill_list<'gc>(
+    ctx: &mut Ctx<'_, 'gc>,
+    first: Value<'gc>,
+    items: &[Literal],
+    tail: Option<&Literal>,
+    labels: &mut HashMap<u32, Value<'gc>>,
+) {
+    let mut cur = first;
+    for (i, item) in items.iter().enumerate() {
+        let car = convert(ctx, item, labels);
+        let next = if i + 1 < items.len() {
+            Value::cons(ctx.mc, Value::Unspecified, Value::Nil)
+        } else {
+            match tail {
+                Some(t) => convert(ctx, t, labels),
+                None => Value::Nil,
+            }
+        };
+        if let Value::Pair(p) = cur {
+            set_pair(ctx, p, car, next);
+        }
+        cur = next;
+    }
+}
+
+fn set_pair<'gc>(ctx: &mut Ctx<'_, 'gc>, p: Gc<'gc, Pair<'gc>>, car: Value<'gc>, cdr: Value<'gc>) {
+    Pair::set_car(ctx.mc, p, car);
+    Pair::set_cdr(ctx.mc, p, cdr);
+}
