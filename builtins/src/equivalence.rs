@@ -11,7 +11,7 @@ pub fn equal<'gc>(a: Value<'gc>, b: Value<'gc>) -> bool {
     let mut seen: HashSet<(usize, usize)> = HashSet::new();
     let mut steps = 0usize;
     while let Some((x, y)) = work.pop() {
-        if x.eqv(y) {
+        if x.is_eqv(y) {
             continue;
         }
         steps += 1;
@@ -71,12 +71,12 @@ pub fn equal<'gc>(a: Value<'gc>, b: Value<'gc>) -> bool {
 
 /// `(eq? a b)` ;; `(eq? 'a 'a)` => #t
 fn is_eq<'gc>(_ctx: &mut Ctx<'_, 'gc>, a: &[Value<'gc>]) -> NResult<'gc> {
-    Ok(Value::Bool(a[0].eq(a[1])))
+    Ok(Value::Bool(a[0].is_eq(a[1])))
 }
 
 /// `(eqv? a b)` ;; `(eqv? 2.0 2)` => #f
 fn is_eqv<'gc>(_ctx: &mut Ctx<'_, 'gc>, a: &[Value<'gc>]) -> NResult<'gc> {
-    Ok(Value::Bool(a[0].eqv(a[1])))
+    Ok(Value::Bool(a[0].is_eqv(a[1])))
 }
 
 /// `(equal? a b)` ;; `(equal? '(1 "a") (list 1 "a"))` => #t

@@ -3,6 +3,8 @@
 //! prelude — builtins written in Eta — compiled into every VM at start-up.
 
 pub mod args;
+pub mod bytevectors;
+pub mod chars;
 pub mod control;
 pub mod equivalence;
 pub mod io;
@@ -29,6 +31,8 @@ pub fn all_natives() -> Vec<&'static [eta_vm::Native]> {
         records::NATIVES,
         strings::NATIVES,
         vectors::NATIVES,
+        chars::NATIVES,
+        bytevectors::NATIVES,
     ]
 }
 

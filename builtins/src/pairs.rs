@@ -231,7 +231,7 @@ fn mem<'gc>(
             _ => return Err(Error::type_error(who, "proper list", l)),
         }
         steps += 1;
-        if steps % 1_000_000 == 0 && l.list_to_vec().is_none() {
+        if steps.is_multiple_of(1_000_000) && l.list_to_vec().is_none() {
             return Err(Error::type_error(who, "proper list", l));
         }
     }
@@ -239,12 +239,12 @@ fn mem<'gc>(
 
 /// `(memq x list)` ;; `(memq 'b '(a b c))` => (b c)
 fn memq<'gc>(_ctx: &mut Ctx<'_, 'gc>, a: &[Value<'gc>]) -> NResult<'gc> {
-    mem("memq", a[0], a[1], |x, y| x.eq(y))
+    mem("memq", a[0], a[1], |x, y| x.is_eq(y))
 }
 
 /// `(memv x list)` ;; `(memv 2 '(1 2))` => (2)
 fn memv<'gc>(_ctx: &mut Ctx<'_, 'gc>, a: &[Value<'gc>]) -> NResult<'gc> {
-    mem("memv", a[0], a[1], |x, y| x.eqv(y))
+    mem("memv", a[0], a[1], |x, y| x.is_eqv(y))
 }
 
 /// `(%member x list)`: `member` with `equal?`.
@@ -274,12 +274,12 @@ fn ass<'gc>(
 
 /// `(assq k alist)` ;; `(assq 'b '((a 1) (b 2)))` => (b 2)
 fn assq<'gc>(_ctx: &mut Ctx<'_, 'gc>, a: &[Value<'gc>]) -> NResult<'gc> {
-    ass("assq", a[0], a[1], |x, y| x.eq(y))
+    ass("assq", a[0], a[1], |x, y| x.is_eq(y))
 }
 
 /// `(assv k alist)` ;; `(assv 2 '((1 . a) (2 . b)))` => (2 . b)
 fn assv<'gc>(_ctx: &mut Ctx<'_, 'gc>, a: &[Value<'gc>]) -> NResult<'gc> {
-    ass("assv", a[0], a[1], |x, y| x.eqv(y))
+    ass("assv", a[0], a[1], |x, y| x.is_eqv(y))
 }
 
 /// `(%assoc k alist)`: `assoc` with `equal?`.

@@ -283,7 +283,7 @@ impl Linker {
 
     /// Compiles the prelude: its definitions become builtins.
     pub fn compile_prelude(&mut self, name: &str, text: &str) -> CResult<Vec<Unit>> {
-        let file = self.add_source(name, text, None);
+        let file = self.sources.add_hidden(name, text);
         let text = self
             .sources
             .get(file)

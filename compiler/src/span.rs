@@ -68,11 +68,15 @@ pub struct SourceFile {
     pub text: Rc<str>,
 }
 
-/// All source files known to one VM; file ids are indexes + 1.
+/// All source files known to one VM; file ids are indexes + 1. Internal files (the
+/// prelude) get ids with the top bit set so user files are numbered from 1.
 #[derive(Debug, Default)]
 pub struct SourceMap {
     files: Vec<SourceFile>,
+    hidden: Vec<SourceFile>,
 }
+
+const HIDDEN_BIT: u32 = 1 << 31;
 
 impl SourceMap {
     /// An empty map.
@@ -89,10 +93,21 @@ impl SourceMap {
         FileId(self.files.len() as u32)
     }
 
+    /// Registers an internal file (not counted in user file ids).
+    pub fn add_hidden(&mut self, name: impl Into<String>, text: impl Into<Rc<str>>) -> FileId {
+        self.hidden.push(SourceFile {
+            name: name.into(),
+            text: text.into(),
+        });
+        FileId(HIDDEN_BIT | self.hidden.len() as u32)
+    }
+
     /// The file with this id, if any.
     pub fn get(&self, id: FileId) -> Option<&SourceFile> {
         if id.0 == 0 {
             None
+        } else if id.0 & HIDDEN_BIT != 0 {
+            self.hidden.get((id.0 & !HIDDEN_BIT) as usize - 1)
         } else {
             self.files.get(id.0 as usize - 1)
         }

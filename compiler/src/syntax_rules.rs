@@ -261,10 +261,10 @@ impl<'a> Expansion<'a> {
 
     fn pattern_vars(&self, pat: &Datum, out: &mut Vec<Rc<str>>) {
         match &pat.kind {
-            DatumKind::Symbol(s) => {
-                if !self.is_ellipsis(pat) && !self.is_literal(s) && &**s != "_" {
-                    out.push(s.clone());
-                }
+            DatumKind::Symbol(s)
+                if !self.is_ellipsis(pat) && !self.is_literal(s) && &**s != "_" =>
+            {
+                out.push(s.clone());
             }
             DatumKind::List(items, tail) => {
                 for i in items {
@@ -411,10 +411,8 @@ impl<'a> Expansion<'a> {
 
 fn template_vars(t: &Datum, b: &Bindings, out: &mut Vec<Rc<str>>) {
     match &t.kind {
-        DatumKind::Symbol(s) => {
-            if b.contains_key(s) && !out.contains(s) {
-                out.push(s.clone());
-            }
+        DatumKind::Symbol(s) if b.contains_key(s) && !out.contains(s) => {
+            out.push(s.clone());
         }
         DatumKind::List(items, tail) => {
             for i in items {

@@ -653,6 +653,9 @@ impl<'gc> Root<'gc> {
         const KEEP: usize = 64;
         for f in self.frames.iter().rev() {
             let proto = &f.closure.proto.proto;
+            if proto.hidden {
+                continue;
+            }
             let span = proto.span_at((f.pc as usize).saturating_sub(1));
             let name = proto.display_name();
             if let Some(last) = out.last_mut() {
@@ -676,7 +679,10 @@ impl<'gc> Root<'gc> {
             let outer: Vec<TraceFrame> = self
                 .frames
                 .iter()
+                .filter(|f| !f.closure.proto.proto.hidden)
                 .take(5)
+                .collect::<Vec<_>>()
+                .into_iter()
                 .rev()
                 .map(|f| {
                     let proto = &f.closure.proto.proto;
@@ -769,8 +775,8 @@ impl<'gc> Root<'gc> {
             (Prim::IsNull, 1) => Some(Value::Bool(matches!(a, Value::Nil))),
             (Prim::IsPair, 1) => Some(Value::Bool(matches!(a, Value::Pair(_)))),
             (Prim::Not, 1) => Some(Value::Bool(matches!(a, Value::Bool(false)))),
-            (Prim::Eq, 2) => Some(Value::Bool(a.eq(b))),
-            (Prim::Eqv, 2) => Some(Value::Bool(a.eqv(b))),
+            (Prim::Eq, 2) => Some(Value::Bool(a.is_eq(b))),
+            (Prim::Eqv, 2) => Some(Value::Bool(a.is_eqv(b))),
             (Prim::VectorRef, 2) => match (a, b) {
                 (Value::Vector(v), Value::Int(i)) if i >= 0 => v.borrow().get(i as usize).copied(),
                 _ => None,

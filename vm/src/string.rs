@@ -67,19 +67,27 @@ impl EtaString {
         self.text[self.byte_offset(k)..].chars().next()
     }
 
-    /// Replaces character `k` (must be in range).
+    /// Replaces character `k` (must be in range). Costs O(1) when the byte length of the
+    /// character does not change, and a shift of the later block offsets otherwise.
     pub fn set_char(&mut self, k: usize, c: char) {
-        if self.offsets.is_empty() && c.is_ascii() {
-            let mut buf = [0u8; 4];
-            let b = self.byte_offset(k);
-            self.text.replace_range(b..b + 1, c.encode_utf8(&mut buf));
-            return;
-        }
         let b = self.byte_offset(k);
         let e = self.byte_offset(k + 1);
         let mut buf = [0u8; 4];
-        self.text.replace_range(b..e, c.encode_utf8(&mut buf));
-        self.reindex();
+        let enc = c.encode_utf8(&mut buf);
+        let was_ascii = self.offsets.is_empty();
+        self.text.replace_range(b..e, enc);
+        if was_ascii {
+            if !c.is_ascii() {
+                self.reindex();
+            }
+            return;
+        }
+        let delta = enc.len() as isize - (e - b) as isize;
+        if delta != 0 {
+            for o in self.offsets.iter_mut().skip(k / BLOCK + 1) {
+                *o = (*o as isize + delta) as usize;
+            }
+        }
     }
 
     /// The substring of characters `start..end` (must be in range).

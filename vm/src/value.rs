@@ -226,7 +226,7 @@ impl<'gc> Value<'gc> {
                     out.push(p.car.get());
                     cur = p.cdr.get();
                     steps += 1;
-                    if steps % 2 == 0 {
+                    if steps.is_multiple_of(2) {
                         if let Value::Pair(s) = slow {
                             slow = s.cdr.get();
                         }
@@ -280,7 +280,7 @@ impl<'gc> Value<'gc> {
 
     /// Whether two values are `eq?`.
     #[inline]
-    pub fn eq(self, other: Value<'gc>) -> bool {
+    pub fn is_eq(self, other: Value<'gc>) -> bool {
         use Value::*;
         match (self, other) {
             (Nil, Nil) | (Unspecified, Unspecified) | (Eof, Eof) | (Undefined, Undefined) => true,
@@ -311,10 +311,10 @@ impl<'gc> Value<'gc> {
 
     /// Whether two values are `eqv?` (adds numeric equality of bignums).
     #[inline]
-    pub fn eqv(self, other: Value<'gc>) -> bool {
+    pub fn is_eqv(self, other: Value<'gc>) -> bool {
         match (self, other) {
             (Value::Big(a), Value::Big(b)) => *a == *b,
-            _ => self.eq(other),
+            _ => self.is_eq(other),
         }
     }
 

@@ -578,7 +578,7 @@ impl<'l> Cx<'l> {
             .as_symbol()
             .ok_or_else(|| bad("type name must be an identifier", items[1].span))?;
         let mut fields: Vec<(Datum, Option<Datum>, Option<Datum>)> = Vec::new();
-        for f in &items[3..] {
+        for f in &items[4..] {
             match &f.kind {
                 DatumKind::Symbol(_) => fields.push((f.clone(), None, None)),
                 DatumKind::List(parts, None) if !parts.is_empty() && parts.len() <= 3 => {
@@ -724,7 +724,7 @@ impl<'l> Cx<'l> {
             ],
             span,
         ));
-        for (i, (_f, acc, modi)) in fields.iter().enumerate().skip(0) {
+        for (i, (_f, acc, modi)) in fields.iter().enumerate() {
             if let Some(a) = acc {
                 let qa = form(
                     self.core("quote", span),

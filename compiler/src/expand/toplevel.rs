@@ -370,14 +370,12 @@ pub fn import_into(linker: &mut Linker, scope: &Env, specs: &[Datum], module: bo
             if let Some(existing) = scope.get_here(&local) {
                 match &existing {
                     Binding::Imported { .. } if existing == b => continue,
-                    Binding::Imported { from: other, .. } => {
-                        if existing != b {
-                            return Err(CompileError::new(
-                                CompileErrorKind::Module,
-                                format!("import conflict: {local} from {other} and from {from}"),
-                                spec.span,
-                            ));
-                        }
+                    Binding::Imported { from: other, .. } if existing != b => {
+                        return Err(CompileError::new(
+                            CompileErrorKind::Module,
+                            format!("import conflict: {local} from {other} and from {from}"),
+                            spec.span,
+                        ));
                     }
                     Binding::Global { .. } if module => {
                         return Err(CompileError::syntax(
