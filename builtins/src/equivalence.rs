@@ -1,73 +1,12 @@
 //! Equivalence predicates, booleans, symbols and type predicates (spec §10.1).
-//! `equal?` is iterative and terminates on circular structure.
+//! `equal?` (in the VM crate, `eta_vm::equal`) is iterative and terminates on circular
+//! structure.
 
 use crate::args;
-use eta_vm::{natives, Ctx, Error, Gc, NResult, Value};
-use std::collections::HashSet;
+use eta_vm::{natives, Ctx, Error, NResult, Value};
 
-/// Structural equality (`equal?`): iterative, cycle-safe.
-pub fn equal<'gc>(a: Value<'gc>, b: Value<'gc>) -> bool {
-    let mut work: Vec<(Value<'gc>, Value<'gc>)> = vec![(a, b)];
-    let mut seen: HashSet<(usize, usize)> = HashSet::new();
-    let mut steps = 0usize;
-    while let Some((x, y)) = work.pop() {
-        if x.is_eqv(y) {
-            continue;
-        }
-        steps += 1;
-        // Only remember visited pairs once the structure is large: cheap for small data,
-        // terminating for circular data.
-        let track = steps > 4096;
-        match (x, y) {
-            (Value::Pair(p), Value::Pair(q)) => {
-                if track && !seen.insert((Gc::as_ptr(p) as usize, Gc::as_ptr(q) as usize)) {
-                    continue;
-                }
-                work.push((p.cdr.get(), q.cdr.get()));
-                work.push((p.car.get(), q.car.get()));
-            }
-            (Value::Str(s), Value::Str(t)) => {
-                if s.text.borrow().as_str() != t.text.borrow().as_str() {
-                    return false;
-                }
-            }
-            (Value::Vector(v), Value::Vector(w)) => {
-                if track
-                    && !seen.insert((
-                        Gc::as_ptr(v) as *const u8 as usize,
-                        Gc::as_ptr(w) as *const u8 as usize,
-                    ))
-                {
-                    continue;
-                }
-                let (v, w) = (v.borrow(), w.borrow());
-                if v.len() != w.len() {
-                    return false;
-                }
-                work.extend(v.iter().copied().zip(w.iter().copied()).rev());
-            }
-            (Value::Bytevector(v), Value::Bytevector(w)) => {
-                if *v.borrow() != *w.borrow() {
-                    return false;
-                }
-            }
-            (Value::Record(r), Value::Record(s)) => {
-                if !Gc::ptr_eq(r.rtype, s.rtype) {
-                    return false;
-                }
-                let (f, g) = (r.fields.borrow(), s.fields.borrow());
-                work.extend(f.iter().copied().zip(g.iter().copied()).rev());
-            }
-            (Value::Foreign(f), Value::Foreign(g)) => {
-                if !f.0.equal(&*g.0) {
-                    return false;
-                }
-            }
-            _ => return false,
-        }
-    }
-    true
-}
+/// Structural equality (`equal?`), shared with the VM (hash map keys use it too).
+pub use eta_vm::equal;
 
 /// `(eq? a b)` ;; `(eq? 'a 'a)` => #t
 fn is_eq<'gc>(_ctx: &mut Ctx<'_, 'gc>, a: &[Value<'gc>]) -> NResult<'gc> {

@@ -7,11 +7,15 @@ pub mod bytevectors;
 pub mod chars;
 pub mod control;
 pub mod equivalence;
+pub mod hashmaps;
+pub mod eval;
 pub mod io;
 pub mod numbers;
+pub mod os;
 pub mod pairs;
 pub mod records;
 pub mod strings;
+pub mod time;
 pub mod vectors;
 
 use eta_compiler::Linker;
@@ -25,12 +29,19 @@ pub fn all_natives() -> Vec<&'static [eta_vm::Native]> {
     vec![
         control::NATIVES,
         equivalence::NATIVES,
+        eval::NATIVES,
         pairs::NATIVES,
         numbers::NATIVES,
         io::NATIVES,
+        io::output::NATIVES,
+        io::input::NATIVES,
+        io::files::NATIVES,
+        os::NATIVES,
+        time::NATIVES,
         records::NATIVES,
         strings::NATIVES,
         vectors::NATIVES,
+        hashmaps::NATIVES,
         chars::NATIVES,
         bytevectors::NATIVES,
     ]

@@ -57,6 +57,8 @@ pub struct Linker {
     pub later_modules: Vec<Rc<str>>,
     /// REPL mode: modules may be redefined.
     pub repl: bool,
+    /// Global scopes that runtime environment objects refer to, by id.
+    envs: Vec<Env>,
 }
 
 const SPECIALS: &[(&str, Special)] = &[
@@ -138,6 +140,7 @@ impl Linker {
             file_dirs: HashMap::new(),
             later_modules: Vec::new(),
             repl: false,
+            envs: Vec::new(),
         }
     }
 
@@ -317,6 +320,20 @@ impl Linker {
         let mut all = std::mem::take(&mut self.pending);
         all.extend(units);
         Ok(all)
+    }
+
+    /// The id of a global scope for runtime environment objects (registered once).
+    pub fn register_env(&mut self, env: &Env) -> u32 {
+        if let Some(i) = self.envs.iter().position(|e| Rc::ptr_eq(e, env)) {
+            return i as u32;
+        }
+        self.envs.push(env.clone());
+        (self.envs.len() - 1) as u32
+    }
+
+    /// The global scope registered under `id`.
+    pub fn env(&self, id: u32) -> Option<Env> {
+        self.envs.get(id as usize).cloned()
     }
 
     /// Error for a module that cannot be found.

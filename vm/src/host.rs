@@ -4,7 +4,7 @@
 use eta_compiler::Linker;
 use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, Weak};
 
 /// Default maximum number of active frames (spec §12).
 pub const DEFAULT_MAX_DEPTH: usize = 10_000_000;
@@ -35,6 +35,8 @@ pub struct Host {
     pub args: Vec<String>,
     /// The script path or `-e` / `etai` (first element of `command-line`).
     pub program: String,
+    /// Output file ports not closed yet (dead entries are pruned), flushed at exit.
+    pub open_files: Vec<Weak<Mutex<std::io::BufWriter<std::fs::File>>>>,
 }
 
 impl Host {
@@ -58,6 +60,7 @@ impl Host {
             interrupt: Arc::new(AtomicBool::new(false)),
             args: Vec::new(),
             program: "etai".into(),
+            open_files: Vec::new(),
         }
     }
 
@@ -85,6 +88,26 @@ impl Host {
         let _ = out.write_all(&self.stdout);
         let _ = out.flush();
         self.stdout.clear();
+    }
+
+    /// Remembers an output file so that [`Host::flush_all`] flushes it.
+    pub fn register_file(&mut self, file: &crate::port::FileSink) {
+        self.open_files.retain(|w| w.strong_count() > 0);
+        self.open_files.push(Arc::downgrade(file));
+    }
+
+    /// Flushes standard output and every open output file port (at exit).
+    pub fn flush_all(&mut self) {
+        self.flush_out();
+        self.open_files.retain(|file| match file.upgrade() {
+            Some(f) => {
+                let mut w = f.lock().unwrap_or_else(|e| e.into_inner());
+                // Nobody is left to report a failure to at exit.
+                let _ = w.flush();
+                true
+            }
+            None => false,
+        });
     }
 
     /// Whether an interrupt was requested (and clears the request).

@@ -263,7 +263,7 @@ pub fn exit_status(v: Option<Value<'_>>) -> i32 {
 
 /// `(%exit [obj])`: ends the program (after-thunks are run by the prelude's `exit`).
 fn exit<'gc>(ctx: &mut Ctx<'_, 'gc>, args: &[Value<'gc>]) -> CResult<'gc> {
-    ctx.st.host.flush_out();
+    ctx.st.host.flush_all();
     Ok(Action::Exit(exit_status(args.first().copied())))
 }
 

@@ -1,6 +1,7 @@
 //! The printer: `display` and `write` text for every value (spec §8). Iterative, so deep
 //! structures never touch the native stack limit; cycles are printed with datum labels.
 
+use crate::hashmap::HashMapObj;
 use crate::value::Value;
 use gc_arena::Gc;
 use std::collections::HashMap;
@@ -55,6 +56,7 @@ fn heap_key(v: Value<'_>) -> Option<usize> {
         Value::Vector(p) => Some(Gc::as_ptr(p) as *const u8 as usize),
         Value::Str(p) => Some(Gc::as_ptr(p) as *const u8 as usize),
         Value::Record(p) => Some(Gc::as_ptr(p) as *const u8 as usize),
+        Value::HashMap(p) | Value::HashSet(p) => Some(Gc::as_ptr(p) as *const u8 as usize),
         _ => None,
     }
 }
@@ -69,6 +71,19 @@ fn children<'gc>(v: Value<'gc>, out: &mut Vec<Value<'gc>>) {
         Value::Vector(vec) => out.extend(vec.borrow().iter().rev().copied()),
         Value::Record(r) => out.extend(r.fields.borrow().iter().rev().copied()),
         Value::Values(vs) => out.extend(vs.iter().rev().copied()),
+        Value::HashMap(m) => {
+            let start = out.len();
+            for (k, v) in m.iter() {
+                out.push(k);
+                out.push(v);
+            }
+            out[start..].reverse();
+        }
+        Value::HashSet(m) => {
+            let start = out.len();
+            out.extend(m.iter().map(|(k, _)| k));
+            out[start..].reverse();
+        }
         _ => {}
     }
 }
@@ -146,6 +161,9 @@ enum Task<'gc> {
     Rest(Value<'gc>),
     /// Remaining vector elements starting at an index.
     VecFrom(Value<'gc>, usize),
+    /// Remaining hash map or set entries after a position (`None`: from the start);
+    /// the flag is true for a set.
+    MapFrom(Gc<'gc, HashMapObj<'gc>>, Option<u64>, bool),
 }
 
 impl Printer {
@@ -209,6 +227,20 @@ impl Printer {
                         }
                     }
                 }
+                Task::MapFrom(m, after, set) => match m.entry_after(after) {
+                    None => self.out.push('}'),
+                    Some((seq, k, v)) => {
+                        if after.is_some() {
+                            self.out.push_str(if set { " " } else { ", " });
+                        }
+                        tasks.push(Task::MapFrom(m, Some(seq), set));
+                        if !set {
+                            tasks.push(Task::Val(v));
+                            tasks.push(Task::Text(" "));
+                        }
+                        tasks.push(Task::Val(k));
+                    }
+                },
                 Task::Val(v) => {
                     if self.label(v) {
                         continue;
@@ -233,6 +265,14 @@ impl Printer {
                                     tasks.push(Task::Owned(format!(" {name}=")));
                                 }
                             }
+                        }
+                        Value::HashMap(m) => {
+                            self.out.push_str("#hashmap{");
+                            tasks.push(Task::MapFrom(m, None, false));
+                        }
+                        Value::HashSet(m) => {
+                            self.out.push_str("#hashset{");
+                            tasks.push(Task::MapFrom(m, None, true));
                         }
                         Value::Values(vs) => {
                             self.out.push_str("#<values");
@@ -345,7 +385,7 @@ impl Printer {
             }
             Value::Foreign(f) => self.out.push_str(&f.0.print()),
             Value::Pair(_) | Value::Vector(_) | Value::Record(_) | Value::Values(_) => {}
-            Value::Condition(_) => {}
+            Value::Condition(_) | Value::HashMap(_) | Value::HashSet(_) => {}
         }
     }
 }
@@ -353,9 +393,12 @@ impl Printer {
 /// Prints `v` in `mode`, stopping after about `limit` bytes.
 pub fn print(v: Value<'_>, mode: Mode, limit: usize) -> String {
     let labels = match v {
-        Value::Pair(_) | Value::Vector(_) | Value::Record(_) | Value::Values(_) => {
-            find_labels(v, mode)
-        }
+        Value::Pair(_)
+        | Value::Vector(_)
+        | Value::Record(_)
+        | Value::Values(_)
+        | Value::HashMap(_)
+        | Value::HashSet(_) => find_labels(v, mode),
         _ => HashMap::new(),
     };
     let mut p = Printer {

@@ -4,6 +4,7 @@
 use crate::closure::{Closure, Native, Parameter, Promise};
 use crate::condition::Condition;
 use crate::continuation::Continuation;
+use crate::hashmap::HashMapObj;
 use crate::record::{Record, RecordType};
 use crate::string::EtaString;
 use crate::symbol::Symbol;
@@ -114,6 +115,10 @@ pub enum Value<'gc> {
     RecordType(Gc<'gc, RecordType>),
     /// A condition (raised error or tagged raise).
     Condition(Gc<'gc, Condition<'gc>>),
+    /// A persistent hash map.
+    HashMap(Gc<'gc, HashMapObj<'gc>>),
+    /// A persistent hash set (a map whose values are all `#t`).
+    HashSet(Gc<'gc, HashMapObj<'gc>>),
     /// An object defined outside the VM crate.
     Foreign(Gc<'gc, ForeignObj>),
 }
@@ -274,6 +279,8 @@ impl<'gc> Value<'gc> {
             Value::Record(_) => "record",
             Value::RecordType(_) => "record type",
             Value::Condition(_) => "condition",
+            Value::HashMap(_) => "hash-map",
+            Value::HashSet(_) => "hash-set",
             Value::Foreign(f) => f.0.kind_name(),
         }
     }
@@ -304,6 +311,7 @@ impl<'gc> Value<'gc> {
             (Record(a), Record(b)) => Gc::ptr_eq(a, b),
             (RecordType(a), RecordType(b)) => Gc::ptr_eq(a, b),
             (Condition(a), Condition(b)) => Gc::ptr_eq(a, b),
+            (HashMap(a), HashMap(b)) | (HashSet(a), HashSet(b)) => Gc::ptr_eq(a, b),
             (Foreign(a), Foreign(b)) => Gc::ptr_eq(a, b),
             _ => false,
         }

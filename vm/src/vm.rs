@@ -205,9 +205,9 @@ impl Vm {
         })
     }
 
-    /// Flushes buffered standard output.
+    /// Flushes buffered standard output and open output file ports.
     pub fn flush(&mut self) {
-        self.with_host(|h| h.flush_out());
+        self.with_host(|h| h.flush_all());
     }
 
     /// Runs a full collection (tests, memory measurements).

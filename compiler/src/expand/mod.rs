@@ -249,6 +249,9 @@ impl<'l> Cx<'l> {
         if let Some(name) = items[0].as_symbol() {
             if let Some(Binding::Builtin(slot)) = self.lookup(env, name) {
                 let bname = self.linker.global_name(slot).to_string();
+                if let Some(e) = self.with_environment(&bname, d, items, env)? {
+                    return Ok(e);
+                }
                 if let Some(p) = prim_for(&bname, items.len() - 1) {
                     let mut args = Vec::with_capacity(items.len() - 1);
                     for a in &items[1..] {
@@ -264,6 +267,41 @@ impl<'l> Cx<'l> {
             args.push(self.expr(a, env)?);
         }
         Ok(Expr::Call(Box::new(f), args, d.span))
+    }
+
+    /// `(interaction-environment)`, `(eval x)` and `(load p)` refer to the environment of
+    /// the calling scope, which only the compiler knows: pass it explicitly.
+    fn with_environment(
+        &mut self,
+        bname: &str,
+        d: &Datum,
+        items: &[Datum],
+        env: &Env,
+    ) -> CResult<Option<Expr>> {
+        let wanted = match bname {
+            "interaction-environment" => 0,
+            "eval" | "load" => 1,
+            _ => return Ok(None),
+        };
+        if items.len() - 1 != wanted {
+            return Ok(None);
+        }
+        let Some(scope) = env.global_scope() else {
+            return Ok(None);
+        };
+        let id = self.linker.register_env(&scope);
+        let env_expr = Datum::list(
+            vec![
+                self.core("%environment", d.span),
+                Datum::new(DatumKind::Int(id as i64), d.span),
+            ],
+            d.span,
+        );
+        if wanted == 0 {
+            return self.expr(&env_expr, env).map(Some);
+        }
+        let call = form(items[0].clone(), vec![items[1].clone(), env_expr], d.span);
+        self.expr(&call, env).map(Some)
     }
 
     /// A datum as a literal constant (aliases stripped from symbols).

@@ -163,16 +163,37 @@ fn compile_items(
     let mut cx = Cx::new(linker, kind, span);
     cx.prelude = hidden;
     let mut seq = Vec::new();
+    let mut last_is_expr = false;
     for item in items {
         match item {
-            Item::Expr(d) => seq.push(cx.expr(&d, scope)?),
+            Item::Expr(d) => {
+                seq.push(cx.expr(&d, scope)?);
+                last_is_expr = true;
+            }
             Item::Define { slot, name, init } => {
                 let e = cx.expr_named(&init, scope, Some(name))?;
                 seq.push(Expr::DefGlobal(slot, Box::new(e)));
+                last_is_expr = false;
             }
         }
     }
-    seq.push(Expr::Const(Literal::Unspecified));
+    // The unit's value is that of its last expression (for `-e`, `eval` and the REPL),
+    // computed in a non-tail position so the unit's own frame stays in stack traces.
+    match seq.pop() {
+        Some(last) if last_is_expr => {
+            let v = cx.new_var("%result");
+            seq.push(Expr::Let(
+                vec![v],
+                vec![last],
+                Box::new(Expr::Local(v, span)),
+            ));
+        }
+        Some(last) => {
+            seq.push(last);
+            seq.push(Expr::Const(Literal::Unspecified));
+        }
+        None => seq.push(Expr::Const(Literal::Unspecified)),
+    }
     cx.unit.lambdas[0].body = Expr::Seq(seq);
     Ok(codegen::generate(&cx.unit, hidden))
 }
