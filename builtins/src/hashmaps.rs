@@ -132,21 +132,25 @@ fn hash_map_dissoc<'gc>(ctx: &mut Ctx<'_, 'gc>, a: &[Value<'gc>]) -> NResult<'gc
 /// `(hash-map-keys m)` ;; `(hash-map-keys (hash-map 'a 1 'b 2))` => (a b)
 fn hash_map_keys<'gc>(ctx: &mut Ctx<'_, 'gc>, a: &[Value<'gc>]) -> NResult<'gc> {
     let m = map_arg("hash-map-keys", a[0])?;
-    let keys: Vec<Value<'gc>> = m.iter().map(|(k, _)| k).collect();
+    let keys: Vec<Value<'gc>> = m.entries().into_iter().map(|(k, _)| k).collect();
     Ok(Value::list(ctx.mc, keys.into_iter()))
 }
 
 /// `(hash-map-values m)` ;; `(hash-map-values (hash-map 'a 1 'b 2))` => (1 2)
 fn hash_map_values<'gc>(ctx: &mut Ctx<'_, 'gc>, a: &[Value<'gc>]) -> NResult<'gc> {
     let m = map_arg("hash-map-values", a[0])?;
-    let values: Vec<Value<'gc>> = m.iter().map(|(_, v)| v).collect();
+    let values: Vec<Value<'gc>> = m.entries().into_iter().map(|(_, v)| v).collect();
     Ok(Value::list(ctx.mc, values.into_iter()))
 }
 
 /// `(hash-map->list m)` ;; `(hash-map->list (hash-map 'a 1))` => ((a . 1))
 fn hash_map_to_list<'gc>(ctx: &mut Ctx<'_, 'gc>, a: &[Value<'gc>]) -> NResult<'gc> {
     let m = map_arg("hash-map->list", a[0])?;
-    let pairs: Vec<Value<'gc>> = m.iter().map(|(k, v)| Value::cons(ctx.mc, k, v)).collect();
+    let pairs: Vec<Value<'gc>> = m
+        .entries()
+        .into_iter()
+        .map(|(k, v)| Value::cons(ctx.mc, k, v))
+        .collect();
     Ok(Value::list(ctx.mc, pairs.into_iter()))
 }
 
@@ -163,12 +167,14 @@ fn list_to_hash_map<'gc>(ctx: &mut Ctx<'_, 'gc>, a: &[Value<'gc>]) -> NResult<'g
     const WHO: &str = "list->hash-map";
     let items = args::list(WHO, a[0])?;
     let m = if items.iter().all(|x| matches!(x, Value::Pair(_))) {
-        let entries = items.iter().filter_map(|x| x.as_pair()).map(|(k, rest)| {
-            match rest.as_pair() {
-                Some((v, Value::Nil)) => (k, v),
-                _ => (k, rest),
-            }
-        });
+        let entries =
+            items
+                .iter()
+                .filter_map(|x| x.as_pair())
+                .map(|(k, rest)| match rest.as_pair() {
+                    Some((v, Value::Nil)) => (k, v),
+                    _ => (k, rest),
+                });
         assoc_all(ctx, WHO, HashMapObj::new(), entries)?
     } else {
         if items.len() % 2 != 0 {
@@ -236,11 +242,11 @@ fn hash_set_contains<'gc>(_ctx: &mut Ctx<'_, 'gc>, a: &[Value<'gc>]) -> NResult<
 
 /// Elements of a set with their hashes. Set elements were hashable when added; one made
 /// unhashable since (by mutating a pair inside it) is reported like any other key.
-fn elements<'gc>(
-    who: &str,
-    s: &HashMapObj<'gc>,
-) -> Result<Vec<(Value<'gc>, u64)>, Error<'gc>> {
-    s.iter().map(|(x, _)| Ok((x, key_hash(who, x)?))).collect()
+fn elements<'gc>(who: &str, s: &HashMapObj<'gc>) -> Result<Vec<(Value<'gc>, u64)>, Error<'gc>> {
+    s.entries()
+        .into_iter()
+        .map(|(x, _)| Ok((x, key_hash(who, x)?)))
+        .collect()
 }
 
 /// `(hash-set-union a b)` ;; `(hash-set-union (hash-set 1 2) (hash-set 3 1))` => #hashset{1 2 3}
@@ -298,7 +304,7 @@ fn hash_set_diff<'gc>(ctx: &mut Ctx<'_, 'gc>, a: &[Value<'gc>]) -> NResult<'gc> 
 /// `(hash-set->list s)` ;; `(hash-set->list (hash-set 'a 'b))` => (a b)
 fn hash_set_to_list<'gc>(ctx: &mut Ctx<'_, 'gc>, a: &[Value<'gc>]) -> NResult<'gc> {
     let s = set_arg("hash-set->list", a[0])?;
-    let items: Vec<Value<'gc>> = s.iter().map(|(x, _)| x).collect();
+    let items: Vec<Value<'gc>> = s.entries().into_iter().map(|(x, _)| x).collect();
     Ok(Value::list(ctx.mc, items.into_iter()))
 }
 

@@ -7,9 +7,10 @@ pub mod bytevectors;
 pub mod chars;
 pub mod control;
 pub mod equivalence;
-pub mod hashmaps;
 pub mod eval;
+pub mod hashmaps;
 pub mod io;
+pub mod net;
 pub mod numbers;
 pub mod os;
 pub mod pairs;
@@ -44,6 +45,7 @@ pub fn all_natives() -> Vec<&'static [eta_vm::Native]> {
         hashmaps::NATIVES,
         chars::NATIVES,
         bytevectors::NATIVES,
+        net::NATIVES,
     ]
 }
 

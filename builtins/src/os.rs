@@ -278,16 +278,17 @@ fn temp_directory<'gc>(ctx: &mut Ctx<'_, 'gc>, _a: &[Value<'gc>]) -> NResult<'gc
     make_temp(ctx, "temp-directory", |p| std::fs::create_dir(p))
 }
 
-fn metadata<'gc>(who: &str, v: Value<'gc>) -> Result<std::fs::Metadata, Error<'gc>> {
+/// The path argument and its metadata (symbolic links followed).
+fn metadata<'gc>(who: &str, v: Value<'gc>) -> Result<(String, std::fs::Metadata), Error<'gc>> {
     let path = path_arg(who, v)?;
-    std::fs::metadata(&path).map_err(|e| file_error(who, &path, &e))
+    let meta = std::fs::metadata(&path).map_err(|e| file_error(who, &path, &e))?;
+    Ok((path, meta))
 }
 
 /// `(file-modification-time path)` ;; => 1700000000000 (ms since the epoch)
 fn file_modification_time<'gc>(_ctx: &mut Ctx<'_, 'gc>, a: &[Value<'gc>]) -> NResult<'gc> {
     let who = "file-modification-time";
-    let meta = metadata(who, a[0])?;
-    let path = path_arg(who, a[0])?;
+    let (path, meta) = metadata(who, a[0])?;
     let modified = meta.modified().map_err(|e| file_error(who, &path, &e))?;
     let ms = match modified.duration_since(UNIX_EPOCH) {
         Ok(d) => i64::try_from(d.as_millis()).unwrap_or(i64::MAX),
@@ -298,7 +299,7 @@ fn file_modification_time<'gc>(_ctx: &mut Ctx<'_, 'gc>, a: &[Value<'gc>]) -> NRe
 
 /// `(file-size path)` ;; `(file-size "empty.txt")` => 0
 fn file_size<'gc>(ctx: &mut Ctx<'_, 'gc>, a: &[Value<'gc>]) -> NResult<'gc> {
-    let meta = metadata("file-size", a[0])?;
+    let (_, meta) = metadata("file-size", a[0])?;
     Ok(Value::integer(ctx.mc, meta.len().into()))
 }
 

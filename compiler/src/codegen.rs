@@ -74,6 +74,7 @@ impl<'u> Gen<'u> {
             span: info.span,
             kind: info.kind.clone(),
             hidden,
+            transparent: info.transparent,
         })
     }
 
@@ -250,6 +251,11 @@ impl<'u> Gen<'u> {
                 }
                 let n = args.len() as u16;
                 self.emit_spanned(if tail { Op::TailCall(n) } else { Op::Call(n) }, *span);
+                if tail {
+                    // Reached only when a builtin turns the tail call into a genuine
+                    // call (`raise` keeps its caller in the trace).
+                    self.emit(Op::Return);
+                }
             }
             Expr::Prim(p, args, span) => {
                 for a in args {

@@ -24,6 +24,9 @@ pub enum Special {
     Defun,
     Set,
     Lambda,
+    /// A lambda written by a derived form (`catch`, `guard`, ...): its frames do not
+    /// appear in stack traces; their location is shown on the enclosing frame.
+    TransparentLambda,
     Begin,
     Let,
     LetStar,

@@ -57,10 +57,13 @@ pub struct VarInfo {
 }
 
 impl VarInfo {
-    /// Whether the variable lives in a box: captured and assigned, or possibly read
+    /// Whether the variable lives in a box: assigned after creation, or possibly read
     /// before its definition (the box then holds the undefined marker until it runs).
     pub fn boxed(&self) -> bool {
-        self.checked || (self.captured && self.mutated)
+        // Every assigned variable is boxed, captured or not: a continuation copies the
+        // value stack, and re-entering it must not undo later assignments (variables
+        // are locations).
+        self.checked || self.mutated
     }
 }
 
@@ -83,6 +86,8 @@ pub struct LambdaInfo {
     pub kind: ProtoKind,
     /// The enclosing lambda.
     pub parent: Option<LambdaId>,
+    /// Written by a derived form; hidden from stack traces.
+    pub transparent: bool,
 }
 
 /// Everything codegen needs for one compilation unit.

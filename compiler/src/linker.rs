@@ -72,6 +72,7 @@ const SPECIALS: &[(&str, Special)] = &[
     ("defun", Special::Defun),
     ("set!", Special::Set),
     ("lambda", Special::Lambda),
+    ("%transparent-lambda", Special::TransparentLambda),
     ("begin", Special::Begin),
     ("progn", Special::Begin),
     ("let", Special::Let),

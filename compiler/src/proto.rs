@@ -194,6 +194,9 @@ pub struct Prototype {
     pub kind: ProtoKind,
     /// Frames of hidden prototypes (the prelude) are left out of stack traces.
     pub hidden: bool,
+    /// Frames of transparent prototypes (thunks written by derived forms) are left out
+    /// of stack traces, but their current location is shown on the enclosing frame.
+    pub transparent: bool,
 }
 
 /// The role of a prototype, for frame names in stack traces.

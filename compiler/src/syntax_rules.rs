@@ -125,7 +125,9 @@ impl<'a> Expansion<'a> {
     }
 
     fn is_ellipsis(&self, d: &Datum) -> bool {
-        d.as_symbol() == Some(&*self.mac.ellipsis)
+        // Compare base names: an ellipsis emitted by another macro's `(... ...)` is a
+        // renamed `...`.
+        d.as_symbol().map(base_name) == Some(base_name(&self.mac.ellipsis))
     }
 
     fn is_literal(&self, name: &str) -> bool {
@@ -146,7 +148,7 @@ impl<'a> Expansion<'a> {
     fn match_one(&self, pat: &Datum, input: &Datum, b: &mut Bindings) -> CResult<bool> {
         match &pat.kind {
             DatumKind::Symbol(s) => {
-                if &**s == "_" && !self.is_literal(s) {
+                if base_name(s) == "_" && !self.is_literal(s) {
                     return Ok(true);
                 }
                 if self.is_literal(s) {
@@ -262,7 +264,7 @@ impl<'a> Expansion<'a> {
     fn pattern_vars(&self, pat: &Datum, out: &mut Vec<Rc<str>>) {
         match &pat.kind {
             DatumKind::Symbol(s)
-                if !self.is_ellipsis(pat) && !self.is_literal(s) && &**s != "_" =>
+                if !self.is_ellipsis(pat) && !self.is_literal(s) && base_name(s) != "_" =>
             {
                 out.push(s.clone());
             }

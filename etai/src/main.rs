@@ -3,6 +3,7 @@
 
 mod cli;
 mod diagnostics;
+mod repl;
 mod runner;
 
 fn main() {

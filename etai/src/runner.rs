@@ -1,17 +1,25 @@
 //! Running programs: builds a VM with the builtins, the prelude and the embedded
-//! standard library, compiles the entry file and runs it, reporting errors.
+//! standard library, compiles the entry file (or the `-e` forms) and runs it, then
+//! reports how the run ended and picks the exit status (language spec §9.8).
 
 use crate::diagnostics;
 use eta_compiler::Linker;
-use eta_vm::{Outcome, Vm};
+use eta_vm::{Outcome, Value, Vm};
 use std::path::{Path, PathBuf};
 
-/// Exit status for a compile error (sysexits EX_DATAERR).
+/// Exit status for an uncaught error or a missing script.
+pub const EXIT_ERROR: i32 = 1;
+/// Exit status for a read, syntax, compile or module error (sysexits `EX_DATAERR`).
 pub const EXIT_COMPILE: i32 = 65;
-/// Exit status for an internal error (EX_SOFTWARE).
+/// Exit status for an internal error (sysexits `EX_SOFTWARE`).
 pub const EXIT_INTERNAL: i32 = 70;
 
-/// Creates a VM with the search path and the embedded stdlib.
+/// After-thunks run after an uncaught error are retried at most this often when they
+/// fail themselves (each attempt pops at least the failing one).
+const MAX_UNWIND_ATTEMPTS: usize = 10_000;
+
+/// Creates a VM with the search path, the embedded stdlib and the program's name and
+/// arguments (`(command-line)`).
 pub fn make_vm(search: Vec<PathBuf>, program: &str, args: Vec<String>) -> Result<Vm, String> {
     let mut linker = Linker::new();
     linker.search_path = search;
@@ -24,77 +32,157 @@ pub fn make_vm(search: Vec<PathBuf>, program: &str, args: Vec<String>) -> Result
     Ok(vm)
 }
 
-/// Reports how a run ended and returns the exit status; runs pending after-thunks
-/// after an uncaught error.
+/// The last run's value as lines in write form: none for the unspecified value, one
+/// line per value for multiple values (`(values)` gives none).
+pub fn result_lines(vm: &mut Vm) -> Vec<String> {
+    vm.with_result(|v| match v {
+        Value::Unspecified | Value::Undefined => Vec::new(),
+        Value::Values(vs) => vs.iter().map(|v| eta_vm::write_string(*v)).collect(),
+        v => vec![eta_vm::write_string(v)],
+    })
+}
+
+/// Runs units after forgetting the previous run's value, so that units that leave no
+/// value (an `import` of a loaded module compiles to none) do not show a stale one.
+pub fn run_units(vm: &mut Vm, units: &[eta_compiler::Unit]) -> Outcome {
+    vm.with_ctx(|c| c.st.result = Value::Unspecified);
+    vm.run_units(units)
+}
+
+/// Writes result lines to the program's standard output, on a fresh line.
+pub fn print_results(vm: &mut Vm, lines: &[String]) {
+    if lines.is_empty() {
+        return;
+    }
+    vm.with_host(|h| {
+        if !h.out_line_start {
+            h.write_out("\n");
+        }
+        for l in lines {
+            h.write_out(l);
+            h.write_out("\n");
+        }
+    });
+}
+
+/// Flushes the program's output and moves it to a fresh line, so that a diagnostic on
+/// standard error does not start in the middle of a line on a shared terminal.
+pub fn end_output_line(vm: &mut Vm) {
+    vm.with_host(|h| {
+        if !h.out_line_start {
+            h.write_out("\n");
+        }
+    });
+    vm.flush();
+}
+
+/// Prints the diagnostic of an uncaught raise.
+pub fn report_uncaught(vm: &mut Vm, u: &eta_vm::Uncaught) {
+    end_output_line(vm);
+    let text = vm.with_host(|h| diagnostics::uncaught(&h.linker.sources, u));
+    eprint!("{text}");
+}
+
+/// Prints the diagnostic of a compile error.
+pub fn report_compile_error(vm: &mut Vm, e: &eta_compiler::CompileError) {
+    end_output_line(vm);
+    let text = vm.with_host(|h| diagnostics::compile_error(&h.linker.sources, e));
+    eprint!("{text}");
+}
+
+/// Runs every pending `dynamic-wind` after-thunk (innermost first). Errors inside them
+/// are reported and the remaining thunks still run; an `(exit n)` inside one ends the
+/// program with `n` (returned). Leaves no winders and no handlers installed.
+pub fn unwind_all(vm: &mut Vm) -> Option<i32> {
+    let mut exit = None;
+    for _ in 0..MAX_UNWIND_ATTEMPTS {
+        if vm.with_ctx(|c| matches!(c.st.winders, Value::Nil)) {
+            break;
+        }
+        match vm.call_builtin("%unwind-all") {
+            Outcome::Done => break,
+            Outcome::Exit(n) => {
+                exit = Some(n);
+                break;
+            }
+            Outcome::Uncaught(u) => report_uncaught(vm, &u),
+            Outcome::Interrupted => {
+                end_output_line(vm);
+                eprintln!("interrupted");
+            }
+        }
+    }
+    vm.with_ctx(|c| {
+        c.st.winders = Value::Nil;
+        c.st.handlers = Value::Nil;
+    });
+    exit
+}
+
+/// Reports how a program run ended and returns the exit status; runs pending
+/// after-thunks.
 pub fn finish(vm: &mut Vm, outcome: Outcome) -> i32 {
     let code = match outcome {
-        Outcome::Done => {
-            let o = vm.call_builtin("%unwind-all");
-            if let Outcome::Exit(n) = o {
-                n
-            } else {
-                0
-            }
-        }
+        Outcome::Done => unwind_all(vm).unwrap_or(0),
         Outcome::Exit(n) => n,
         Outcome::Interrupted => {
-            vm.flush();
+            end_output_line(vm);
             eprintln!("interrupted");
-            130
+            unwind_all(vm).unwrap_or(130)
         }
         Outcome::Uncaught(u) => {
-            vm.flush();
-            let text = vm.with_host(|h| diagnostics::uncaught(&h.linker.sources, &u));
-            eprint!("{text}");
-            let after = vm.call_builtin("%unwind-all");
-            if let Outcome::Uncaught(u2) = after {
-                let text = vm.with_host(|h| diagnostics::uncaught(&h.linker.sources, &u2));
-                eprint!("{text}");
-            }
-            1
+            report_uncaught(vm, &u);
+            unwind_all(vm).unwrap_or(EXIT_ERROR)
         }
     };
     vm.flush();
     code
 }
 
-/// `etai FILE ARGS...`
-pub fn run_file(script: &str, args: Vec<String>, mut search: Vec<PathBuf>) -> i32 {
-    let (text, name, dir) = if script == "-" {
+/// Reads a script: its text, the name diagnostics use and its directory (searched for
+/// modules). `Err` carries the exit status after the problem was reported.
+fn read_script(script: &str) -> Result<(String, String, Option<PathBuf>), i32> {
+    if script == "-" {
         let mut s = String::new();
         if let Err(e) = std::io::Read::read_to_string(&mut std::io::stdin(), &mut s) {
-            eprintln!("etai: cannot read standard input: {e}");
-            return 1;
+            eprintln!("etai: cannot read standard input: {}", io_message(&e));
+            return Err(EXIT_ERROR);
         }
-        let cwd = std::env::current_dir().ok();
-        (s, "<stdin>".to_string(), cwd)
-    } else {
-        match std::fs::read(script) {
-            Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(s) => {
-                    let dir = Path::new(script)
-                        .parent()
-                        .map(|p| {
-                            if p.as_os_str().is_empty() {
-                                PathBuf::from(".")
-                            } else {
-                                p.to_path_buf()
-                            }
-                        })
-                        .and_then(|p| std::fs::canonicalize(p).ok());
-                    (s, script.to_string(), dir)
-                }
-                Err(e) => {
-                    let off = e.utf8_error().valid_up_to();
-                    eprintln!("error: invalid UTF-8 at byte {off}\n  --> {script}");
-                    return EXIT_COMPILE;
-                }
-            },
-            Err(e) => {
-                eprintln!("etai: cannot read {script}: {}", io_message(&e));
-                return 1;
+        return Ok((s, "<stdin>".to_string(), std::env::current_dir().ok()));
+    }
+    let bytes = match std::fs::read(script) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("etai: cannot read {script}: {}", io_message(&e));
+            return Err(EXIT_ERROR);
+        }
+    };
+    let text = match String::from_utf8(bytes) {
+        Ok(s) => s,
+        Err(e) => {
+            let off = e.utf8_error().valid_up_to();
+            eprintln!("error: invalid UTF-8 at byte {off}\n  --> {script}");
+            return Err(EXIT_COMPILE);
+        }
+    };
+    let dir = Path::new(script)
+        .parent()
+        .map(|p| {
+            if p.as_os_str().is_empty() {
+                PathBuf::from(".")
+            } else {
+                p.to_path_buf()
             }
-        }
+        })
+        .and_then(|p| std::fs::canonicalize(p).ok());
+    Ok((text, script.to_string(), dir))
+}
+
+/// `etai FILE ARGS...` and `etai - ARGS...`.
+pub fn run_file(script: &str, args: Vec<String>, mut search: Vec<PathBuf>) -> i32 {
+    let (text, name, dir) = match read_script(script) {
+        Ok(t) => t,
+        Err(code) => return code,
     };
     if let Some(d) = &dir {
         search.push(d.clone());
@@ -110,8 +198,7 @@ pub fn run_file(script: &str, args: Vec<String>, mut search: Vec<PathBuf>) -> i3
     let units = match units {
         Ok(u) => u,
         Err(e) => {
-            let text = vm.with_host(|h| diagnostics::compile_error(&h.linker.sources, &e));
-            eprint!("{text}");
+            report_compile_error(&mut vm, &e);
             return EXIT_COMPILE;
         }
     };
@@ -119,7 +206,8 @@ pub fn run_file(script: &str, args: Vec<String>, mut search: Vec<PathBuf>) -> i3
     finish(&mut vm, outcome)
 }
 
-/// `etai -e EXPR ...`
+/// `etai -e EXPR ... ARGS...`: the forms of every `-e` in one environment; the value
+/// of the last form of the last `-e` is printed unless it is unspecified.
 pub fn run_eval(exprs: &[String], args: Vec<String>, mut search: Vec<PathBuf>) -> i32 {
     if let Ok(cwd) = std::env::current_dir() {
         search.push(cwd);
@@ -150,44 +238,34 @@ pub fn run_eval(exprs: &[String], args: Vec<String>, mut search: Vec<PathBuf>) -
         let units = match compiled {
             Ok(u) => u,
             Err(e) => {
-                let text = vm.with_host(|h| diagnostics::compile_error(&h.linker.sources, &e));
-                eprint!("{text}");
+                report_compile_error(&mut vm, &e);
                 return EXIT_COMPILE;
             }
         };
-        let outcome = vm.run_units(&units);
+        let outcome = run_units(&mut vm, &units);
         if !matches!(outcome, Outcome::Done) {
             return finish(&mut vm, outcome);
         }
         if i + 1 == exprs.len() {
-            let text = vm.with_result(|v| match v {
-                eta_vm::Value::Unspecified => None,
-                v => Some(eta_vm::write_string(v)),
-            });
-            if let Some(t) = text {
-                vm.with_host(|h| {
-                    h.write_out(&t);
-                    h.write_out("\n");
-                });
-            }
+            let lines = result_lines(&mut vm);
+            print_results(&mut vm, &lines);
         }
     }
     finish(&mut vm, Outcome::Done)
 }
 
-/// The REPL (piped mode until the interactive one lands).
-pub fn run_repl(search: Vec<PathBuf>) -> i32 {
-    let mut src = String::new();
-    if std::io::Read::read_to_string(&mut std::io::stdin(), &mut src).is_err() {
-        return 1;
-    }
-    run_eval(&[src], Vec::new(), search)
-}
-
-fn io_message(e: &std::io::Error) -> String {
+/// The message of an I/O error without Rust's `(os error N)` suffix.
+pub fn io_message(e: &std::io::Error) -> String {
     match e.kind() {
         std::io::ErrorKind::NotFound => "No such file or directory".into(),
         std::io::ErrorKind::PermissionDenied => "Permission denied".into(),
-        _ => e.to_string(),
+        std::io::ErrorKind::IsADirectory => "Is a directory".into(),
+        _ => {
+            let s = e.to_string();
+            match s.find(" (os error") {
+                Some(i) => s[..i].to_string(),
+                None => s,
+            }
+        }
     }
 }

@@ -27,7 +27,7 @@
 //! tests), not tests. Setting `ETA_BLESS=1` rewrites the golden files from
 //! the actual output instead of comparing (never for wishlist tests, whose
 //! goldens say what the output *should* be). `ETA_TEST_TIMEOUT` overrides the
-//! per-script timeout in seconds (default 60).
+//! per-script timeout in seconds (default 60), globally or in a `NAME.env`.
 
 mod discover;
 mod golden;
@@ -84,11 +84,8 @@ struct Settings {
 
 impl Settings {
     fn from_env(etai: PathBuf) -> Settings {
-        let timeout = std::env::var("ETA_TEST_TIMEOUT")
-            .ok()
-            .and_then(|s| s.trim().parse::<u64>().ok())
-            .map(Duration::from_secs)
-            .unwrap_or(DEFAULT_TIMEOUT);
+        let timeout =
+            timeout_setting(std::env::var(TIMEOUT_VAR).ok().as_deref()).unwrap_or(DEFAULT_TIMEOUT);
         let bless = std::env::var("ETA_BLESS").is_ok_and(|v| !v.is_empty() && v != "0");
         Settings {
             etai,
@@ -98,13 +95,28 @@ impl Settings {
     }
 }
 
+/// The variable (in the environment or a script's `NAME.env`) that sets the
+/// timeout in seconds.
+const TIMEOUT_VAR: &str = "ETA_TEST_TIMEOUT";
+
+fn timeout_setting(value: Option<&str>) -> Option<Duration> {
+    value?.trim().parse::<u64>().ok().map(Duration::from_secs)
+}
+
 /// Wraps one case as a libtest-mimic trial. Wishlist cases turn a failure
 /// into "ignored" with a one-line reason, so they stay visible in every run.
 fn trial(case: Case, settings: Settings) -> Trial {
     let name = case.name.clone();
     Trial::ignorable_test(name, move || {
-        let output = execute(&settings.etai, &case.script, settings.timeout)
-            .map_err(|e| Failed::from(format!("cannot run {}: {e}", case.script.display())))?;
+        let cannot_run = |e| Failed::from(format!("cannot run {}: {e}", case.script.display()));
+        let env = script_env(&case.script).map_err(cannot_run)?;
+        let timeout = timeout_setting(
+            env.iter()
+                .find(|(k, _)| k == TIMEOUT_VAR)
+                .map(|(_, v)| v.as_str()),
+        )
+        .unwrap_or(settings.timeout);
+        let output = execute(&settings.etai, &case.script, &env, timeout).map_err(cannot_run)?;
         let bless = settings.bless && !case.wishlist;
         match check(&case, &output, bless) {
             Verdict::Pass => Ok(Completion::Completed),

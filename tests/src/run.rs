@@ -36,9 +36,14 @@ pub struct Output {
 
 /// Runs `etai SCRIPT-FILE-NAME` with the script's directory as working
 /// directory, so diagnostics name the file exactly as the golden files do,
-/// and with the variables of the script's `NAME.env` file, if any.
-pub fn execute(etai: &Path, script: &Path, timeout: Duration) -> io::Result<Output> {
-    let extra_env = script_env(script)?;
+/// with the extra environment variables `env` (see [`script_env`]), killed
+/// after `timeout`.
+pub fn execute(
+    etai: &Path,
+    script: &Path,
+    env: &[(String, String)],
+    timeout: Duration,
+) -> io::Result<Output> {
     let dir = script.parent().unwrap_or(Path::new("."));
     let file = script.file_name().unwrap_or(script.as_os_str());
     let mut command = Command::new(etai);
@@ -52,7 +57,7 @@ pub fn execute(etai: &Path, script: &Path, timeout: Duration) -> io::Result<Outp
     for var in SCRUBBED_ENV {
         command.env_remove(var);
     }
-    command.envs(extra_env);
+    command.envs(env.iter().map(|(k, v)| (k, v)));
     let started = Instant::now();
     let mut child = command.spawn()?;
     // Drain both pipes on their own threads so a chatty script cannot block
@@ -87,7 +92,8 @@ pub fn execute(etai: &Path, script: &Path, timeout: Duration) -> io::Result<Outp
 /// The variables of `NAME.env` next to the script: one `KEY=VALUE` a line;
 /// blank lines and lines starting with `#` are ignored. A test uses it to
 /// tighten a limit (`ETA_MAX_DEPTH=10000` makes a tail-call test both
-/// strict and fast).
+/// strict and fast) or, with `ETA_TEST_TIMEOUT=SECONDS`, to shorten its own
+/// timeout (a wishlist test that is known to hang).
 pub fn script_env(script: &Path) -> io::Result<Vec<(String, String)>> {
     let path = script.with_extension("env");
     let text = match fs::read_to_string(&path) {

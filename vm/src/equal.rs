@@ -89,13 +89,17 @@ fn same_keys<'gc>(
     if m.len() != n.len() {
         return false;
     }
-    for (k, v) in m.iter() {
+    let mut same = true;
+    m.for_each_unordered(|k, v| {
+        if !same {
+            return;
+        }
         // Keys never contain maps, so this nested `equal` (inside `get`) cannot come back
         // here: the Rust recursion is at most one level deep.
-        let Some(w) = hash(k).and_then(|h| n.get(k, h)) else {
-            return false;
-        };
-        work.push((v, w));
-    }
-    true
+        match hash(k).and_then(|h| n.get(k, h)) {
+            Some(w) => work.push((v, w)),
+            None => same = false,
+        }
+    });
+    same
 }

@@ -2,7 +2,9 @@
 //! registry and global names), limits, well-known slots and the buffered standard output.
 
 use eta_compiler::Linker;
-use std::io::Write;
+use std::io::{Read, Write};
+use std::os::fd::{AsRawFd, RawFd};
+use std::os::unix::net::UnixStream;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, Weak};
 
@@ -29,8 +31,15 @@ pub struct Host {
     pub stdout: Vec<u8>,
     /// Flush standard output at every newline (actors, terminals).
     pub line_flush: bool,
+    /// Whether everything written to standard output so far ends with a newline (the
+    /// REPL starts results and prompts on a fresh line).
+    pub out_line_start: bool,
     /// Set from another thread (Ctrl-C) to interrupt the running program.
     pub interrupt: Arc<AtomicBool>,
+    /// Becomes readable when an interrupt is requested through [`InterruptHandle::request`]
+    /// or [`Host::request_interrupt`], so that blocking waits in `poll(2)` wake up (see
+    /// [`Host::interrupt_fd`]); `None` if the descriptor could not be created.
+    pub interrupt_wake: Option<Arc<WakeFd>>,
     /// The program's command-line arguments (after the script).
     pub args: Vec<String>,
     /// The script path or `-e` / `etai` (first element of `command-line`).
@@ -57,7 +66,9 @@ impl Host {
             run_id: 0,
             stdout: Vec::with_capacity(8192),
             line_flush: false,
+            out_line_start: true,
             interrupt: Arc::new(AtomicBool::new(false)),
+            interrupt_wake: WakeFd::new().ok().map(Arc::new),
             args: Vec::new(),
             program: "etai".into(),
             open_files: Vec::new(),
@@ -72,6 +83,9 @@ impl Host {
     /// Appends program output, flushing when the buffer is large or a line ended in
     /// line-flush mode.
     pub fn write_out(&mut self, s: &str) {
+        if let Some(&last) = s.as_bytes().last() {
+            self.out_line_start = last == b'\n';
+        }
         self.stdout.extend_from_slice(s.as_bytes());
         if self.stdout.len() >= 64 * 1024 || (self.line_flush && s.contains('\n')) {
             self.flush_out();
@@ -112,6 +126,115 @@ impl Host {
 
     /// Whether an interrupt was requested (and clears the request).
     pub fn take_interrupt(&self) -> bool {
-        self.interrupt.swap(false, Ordering::SeqCst)
+        let requested = self.interrupt.swap(false, Ordering::SeqCst);
+        if requested {
+            if let Some(w) = &self.interrupt_wake {
+                w.drain();
+            }
+        }
+        requested
+    }
+
+    /// Whether an interrupt is pending (the request stays in place).
+    pub fn interrupt_pending(&self) -> bool {
+        self.interrupt.load(Ordering::SeqCst)
+    }
+
+    /// The descriptor a blocking wait adds to its `poll(2)` set to notice an interrupt
+    /// requested from another thread: it is readable while a request made through
+    /// [`InterruptHandle::request`] is pending. A readable descriptor with the flag clear
+    /// is stale (the flag was reset directly): drain it with [`Host::drain_interrupt_fd`].
+    pub fn interrupt_fd(&self) -> Option<RawFd> {
+        self.interrupt_wake.as_ref().map(|w| w.fd())
+    }
+
+    /// Empties the interrupt descriptor (after a stale wake-up).
+    pub fn drain_interrupt_fd(&self) {
+        if let Some(w) = &self.interrupt_wake {
+            w.drain();
+        }
+    }
+
+    /// Requests an interrupt from the VM's own thread (sets the flag, wakes waits).
+    pub fn request_interrupt(&self) {
+        self.interrupt_handle().request();
+    }
+
+    /// A handle another thread (a Ctrl-C handler) uses to interrupt this VM: it sets the
+    /// flag and wakes a blocked wait.
+    pub fn interrupt_handle(&self) -> InterruptHandle {
+        InterruptHandle {
+            flag: self.interrupt.clone(),
+            wake: self.interrupt_wake.clone(),
+        }
+    }
+
+    /// Makes this host use the flag and descriptor of `h` (the REPL keeps one handle for
+    /// its Ctrl-C handler across VM resets).
+    pub fn share_interrupt(&mut self, h: &InterruptHandle) {
+        self.interrupt = h.flag.clone();
+        self.interrupt_wake = h.wake.clone();
+    }
+}
+
+/// Requests an interrupt of one VM from any thread; see [`Host::interrupt_handle`].
+#[derive(Clone)]
+pub struct InterruptHandle {
+    flag: Arc<AtomicBool>,
+    wake: Option<Arc<WakeFd>>,
+}
+
+impl InterruptHandle {
+    /// Sets the VM's interrupt flag and wakes a wait blocked in `poll(2)`.
+    pub fn request(&self) {
+        self.flag.store(true, Ordering::SeqCst);
+        if let Some(w) = &self.wake {
+            w.wake();
+        }
+    }
+
+    /// The interrupt flag itself.
+    pub fn flag(&self) -> &Arc<AtomicBool> {
+        &self.flag
+    }
+}
+
+/// A wake-up descriptor: a connected pair of Unix stream sockets whose reading end
+/// becomes readable when any thread calls [`WakeFd::wake`], for waits in `poll(2)` that
+/// another thread must be able to end. Both ends are non-blocking; wake-ups coalesce.
+#[derive(Debug)]
+pub struct WakeFd {
+    rx: UnixStream,
+    tx: UnixStream,
+}
+
+impl WakeFd {
+    /// A new, non-signalled descriptor pair.
+    pub fn new() -> std::io::Result<WakeFd> {
+        let (rx, tx) = UnixStream::pair()?;
+        rx.set_nonblocking(true)?;
+        tx.set_nonblocking(true)?;
+        Ok(WakeFd { rx, tx })
+    }
+
+    /// Makes [`WakeFd::fd`] readable (until [`WakeFd::drain`]).
+    pub fn wake(&self) {
+        // A full buffer (WouldBlock) means the descriptor is readable already.
+        let _ = (&self.tx).write(&[1]);
+    }
+
+    /// Consumes every pending wake-up.
+    pub fn drain(&self) {
+        let mut buf = [0u8; 64];
+        while let Ok(n) = (&self.rx).read(&mut buf) {
+            if n < buf.len() {
+                break;
+            }
+        }
+    }
+
+    /// The descriptor to poll for readability.
+    pub fn fd(&self) -> RawFd {
+        self.rx.as_raw_fd()
     }
 }

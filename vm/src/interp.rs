@@ -20,6 +20,9 @@ pub enum Action<'gc> {
     Return(Value<'gc>),
     /// Call `f` with `args` in place of the builtin (a tail call from its caller's view).
     TailCall(Value<'gc>, Vec<Value<'gc>>),
+    /// Call `f` with `args` keeping the caller's frame even in tail position (so that it
+    /// stays in stack traces; used by `raise`).
+    Call(Value<'gc>, Vec<Value<'gc>>),
     /// Capture the current continuation and tail-call `f` with it.
     CallCC(Value<'gc>),
     /// Restore a continuation and deliver values to it.
@@ -437,6 +440,14 @@ impl<'gc> Root<'gc> {
             match callee {
                 Value::Closure(c) => {
                     if tail {
+                        // Report an arity error where the failing call is, before the
+                        // caller's frame is replaced.
+                        let p = &c.proto.proto;
+                        if argc < p.nreq as usize || (!p.rest && argc > p.nreq as usize) {
+                            if let Err(e) = self.enter(mc, c, argc, callee_at) {
+                                return self.raise_error(mc, e, callee_at);
+                            }
+                        }
                         self.shift_for_tail(argc);
                     }
                     let callee_at = self.stack.len() - argc - 1;
@@ -467,11 +478,6 @@ impl<'gc> Root<'gc> {
                             };
                         }
                         NativeFn::Control(f) => {
-                            if tail {
-                                self.shift_for_tail(argc);
-                                tail = false;
-                            }
-                            let callee_at = self.stack.len() - argc - 1;
                             let r = {
                                 let (_, args) = self.stack.split_at(callee_at + 1);
                                 let mut ctx = Ctx {
@@ -482,7 +488,7 @@ impl<'gc> Root<'gc> {
                             };
                             match r {
                                 Err(e) => return self.raise_error(mc, e, callee_at),
-                                Ok(Action::Return(v)) => return self.deliver(callee_at, v, false),
+                                Ok(Action::Return(v)) => return self.deliver(callee_at, v, tail),
                                 Ok(Action::TailCall(f, args)) => {
                                     self.stack.truncate(callee_at);
                                     self.stack.push(f);
@@ -490,8 +496,24 @@ impl<'gc> Root<'gc> {
                                     self.stack.extend(args);
                                     continue;
                                 }
-                                Ok(Action::CallCC(f)) => {
+                                Ok(Action::Call(f, args)) => {
+                                    // A genuine call: the caller's frame stays (its next
+                                    // instruction after a tail call is a Return).
                                     self.stack.truncate(callee_at);
+                                    self.stack.push(f);
+                                    argc = args.len();
+                                    self.stack.extend(args);
+                                    tail = false;
+                                    continue;
+                                }
+                                Ok(Action::CallCC(f)) => {
+                                    self.stack.truncate(callee_at + 1);
+                                    if tail {
+                                        self.shift_for_tail(0);
+                                        tail = false;
+                                    }
+                                    let at = self.stack.len() - 1;
+                                    self.stack.truncate(at);
                                     let k = self.capture(mc);
                                     self.stack.push(f);
                                     self.stack.push(k);
@@ -651,12 +673,20 @@ impl<'gc> Root<'gc> {
         let mut out: Vec<TraceFrame> = Vec::new();
         let mut omitted = 0u64;
         const KEEP: usize = 64;
+        // The location inside a transparent frame (a thunk written by `catch`, `guard`
+        // ...) is shown on the next visible frame outwards.
+        let mut carry: Option<Span> = None;
         for f in self.frames.iter().rev() {
             let proto = &f.closure.proto.proto;
             if proto.hidden {
                 continue;
             }
-            let span = proto.span_at((f.pc as usize).saturating_sub(1));
+            let here = proto.span_at((f.pc as usize).saturating_sub(1));
+            if proto.transparent {
+                carry.get_or_insert(here);
+                continue;
+            }
+            let span = carry.take().unwrap_or(here);
             let name = proto.display_name();
             if let Some(last) = out.last_mut() {
                 if last.span == span && last.name == name {
@@ -679,7 +709,7 @@ impl<'gc> Root<'gc> {
             let outer: Vec<TraceFrame> = self
                 .frames
                 .iter()
-                .filter(|f| !f.closure.proto.proto.hidden)
+                .filter(|f| !f.closure.proto.proto.hidden && !f.closure.proto.proto.transparent)
                 .take(5)
                 .collect::<Vec<_>>()
                 .into_iter()

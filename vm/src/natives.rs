@@ -113,6 +113,31 @@ fn make_tagged<'gc>(ctx: &mut Ctx<'_, 'gc>, args: &[Value<'gc>]) -> NResult<'gc>
     }
 }
 
+/// `(raise obj)` / `(raise 'tag payload)` ;; `(catch 'oops (raise 'oops 42))` => 42
+/// Calls the prelude's `%raise-in` with the current handlers, keeping the caller's frame
+/// (a tagged raise reports the location of the `raise` call).
+fn raise<'gc>(ctx: &mut Ctx<'_, 'gc>, args: &[Value<'gc>]) -> CResult<'gc> {
+    let obj = if args.len() == 2 {
+        match args[0] {
+            Value::Sym(s) => {
+                let name = s.name().to_string();
+                tagged_condition(ctx, &name, args[1])
+            }
+            v => return Err(Error::type_error("raise", "symbol", v)),
+        }
+    } else {
+        args[0]
+    };
+    let slot = ctx.st.host.linker.builtin_slot("%raise-in");
+    match slot.and_then(|s| ctx.st.globals.get(s as usize).copied()) {
+        Some(f @ Value::Closure(_)) => Ok(Action::Call(
+            f,
+            vec![ctx.st.handlers, obj, Value::Bool(false)],
+        )),
+        _ => Ok(Action::Uncaught(obj)),
+    }
+}
+
 /// `(%secondary-error)`: the error raised when a handler returns from `raise`.
 fn secondary_error<'gc>(_ctx: &mut Ctx<'_, 'gc>, _args: &[Value<'gc>]) -> NResult<'gc> {
     Err(Error::new(
@@ -368,6 +393,7 @@ pub static VM_NATIVES: &[Native] = natives![
     "%set-handlers!", 1, Some(1), Simple(set_handlers);
     "%uncaught", 1, Some(1), Control(uncaught);
     "%make-tagged", 2, Some(2), Simple(make_tagged);
+    "raise", 1, Some(2), Control(raise);
     "%secondary-error", 0, Some(0), Simple(secondary_error);
     "error", 1, None, Simple(error);
     "%catch-match?", 2, Some(2), Simple(catch_match);

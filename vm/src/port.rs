@@ -48,7 +48,7 @@ impl TextIn {
 
     /// Consumes `n` bytes (clamped to what is left).
     pub fn advance(&mut self, n: usize) {
-        self.pos = (self.pos + n).min(self.text.len());
+        self.pos = self.pos.saturating_add(n).min(self.text.len());
     }
 
     /// Consumes a line: the characters up to a line feed, which is removed along with a

@@ -1,7 +1,6 @@
 //! The printer: `display` and `write` text for every value (spec §8). Iterative, so deep
 //! structures never touch the native stack limit; cycles are printed with datum labels.
 
-use crate::hashmap::HashMapObj;
 use crate::value::Value;
 use gc_arena::Gc;
 use std::collections::HashMap;
@@ -73,7 +72,7 @@ fn children<'gc>(v: Value<'gc>, out: &mut Vec<Value<'gc>>) {
         Value::Values(vs) => out.extend(vs.iter().rev().copied()),
         Value::HashMap(m) => {
             let start = out.len();
-            for (k, v) in m.iter() {
+            for (k, v) in m.entries() {
                 out.push(k);
                 out.push(v);
             }
@@ -81,7 +80,7 @@ fn children<'gc>(v: Value<'gc>, out: &mut Vec<Value<'gc>>) {
         }
         Value::HashSet(m) => {
             let start = out.len();
-            out.extend(m.iter().map(|(k, _)| k));
+            out.extend(m.entries().into_iter().map(|(k, _)| k));
             out[start..].reverse();
         }
         _ => {}
@@ -161,9 +160,6 @@ enum Task<'gc> {
     Rest(Value<'gc>),
     /// Remaining vector elements starting at an index.
     VecFrom(Value<'gc>, usize),
-    /// Remaining hash map or set entries after a position (`None`: from the start);
-    /// the flag is true for a set.
-    MapFrom(Gc<'gc, HashMapObj<'gc>>, Option<u64>, bool),
 }
 
 impl Printer {
@@ -227,20 +223,6 @@ impl Printer {
                         }
                     }
                 }
-                Task::MapFrom(m, after, set) => match m.entry_after(after) {
-                    None => self.out.push('}'),
-                    Some((seq, k, v)) => {
-                        if after.is_some() {
-                            self.out.push_str(if set { " " } else { ", " });
-                        }
-                        tasks.push(Task::MapFrom(m, Some(seq), set));
-                        if !set {
-                            tasks.push(Task::Val(v));
-                            tasks.push(Task::Text(" "));
-                        }
-                        tasks.push(Task::Val(k));
-                    }
-                },
                 Task::Val(v) => {
                     if self.label(v) {
                         continue;
@@ -268,11 +250,25 @@ impl Printer {
                         }
                         Value::HashMap(m) => {
                             self.out.push_str("#hashmap{");
-                            tasks.push(Task::MapFrom(m, None, false));
+                            tasks.push(Task::Text("}"));
+                            for (i, (k, v)) in m.entries().into_iter().enumerate().rev() {
+                                tasks.push(Task::Val(v));
+                                tasks.push(Task::Text(" "));
+                                tasks.push(Task::Val(k));
+                                if i > 0 {
+                                    tasks.push(Task::Text(", "));
+                                }
+                            }
                         }
                         Value::HashSet(m) => {
                             self.out.push_str("#hashset{");
-                            tasks.push(Task::MapFrom(m, None, true));
+                            tasks.push(Task::Text("}"));
+                            for (i, (k, _)) in m.entries().into_iter().enumerate().rev() {
+                                tasks.push(Task::Val(k));
+                                if i > 0 {
+                                    tasks.push(Task::Text(" "));
+                                }
+                            }
                         }
                         Value::Values(vs) => {
                             self.out.push_str("#<values");

@@ -283,8 +283,16 @@ impl<'l> Cx<'l> {
         if star {
             let mut acc = inner_body;
             for (formals, e) in parsed.into_iter().rev() {
-                let lam = form(self.core("lambda", span), vec![formals, acc], span);
-                let thunk = form(self.core("lambda", span), vec![nil(span), e], span);
+                let lam = form(
+                    self.core("%transparent-lambda", span),
+                    vec![formals, acc],
+                    span,
+                );
+                let thunk = form(
+                    self.core("%transparent-lambda", span),
+                    vec![nil(span), e],
+                    span,
+                );
                 acc = form(self.core("call-with-values", span), vec![thunk, lam], span);
             }
             return Ok(acc);
@@ -317,8 +325,16 @@ impl<'l> Cx<'l> {
             span,
         );
         for (tformals, e) in stages.into_iter().rev() {
-            let lam = form(self.core("lambda", span), vec![tformals, acc], span);
-            let thunk = form(self.core("lambda", span), vec![nil(span), e], span);
+            let lam = form(
+                self.core("%transparent-lambda", span),
+                vec![tformals, acc],
+                span,
+            );
+            let thunk = form(
+                self.core("%transparent-lambda", span),
+                vec![nil(span), e],
+                span,
+            );
             acc = form(self.core("call-with-values", span), vec![thunk, lam], span);
         }
         Ok(acc)
@@ -329,9 +345,13 @@ impl<'l> Cx<'l> {
         let (req, rest) = parse_formals(formals)?;
         let all: Vec<Datum> = req.iter().chain(rest.iter()).cloned().collect();
         let t = self.gensym("values", span);
-        let thunk = form(self.core("lambda", span), vec![nil(span), e.clone()], span);
+        let thunk = form(
+            self.core("%transparent-lambda", span),
+            vec![nil(span), e.clone()],
+            span,
+        );
         let collect = form(
-            self.core("lambda", span),
+            self.core("%transparent-lambda", span),
             vec![
                 formals.clone(),
                 form(self.core("list", span), all.clone(), span),
@@ -381,7 +401,7 @@ impl<'l> Cx<'l> {
             vs.push(p[1].clone());
         }
         let thunk = form(
-            self.core("lambda", span),
+            self.core("%transparent-lambda", span),
             std::iter::once(nil(span))
                 .chain(items[2..].iter().cloned())
                 .collect(),
@@ -426,12 +446,12 @@ impl<'l> Cx<'l> {
         }
         let cond = form(self.core("cond", span), clauses, span);
         let handler = form(
-            self.core("lambda", span),
+            self.core("%transparent-lambda", span),
             vec![Datum::list(vec![var, reraise], span), cond],
             span,
         );
         let body = form(
-            self.core("lambda", span),
+            self.core("%transparent-lambda", span),
             std::iter::once(nil(span))
                 .chain(items[2..].iter().cloned())
                 .collect(),
@@ -452,7 +472,11 @@ impl<'l> Cx<'l> {
                 ))
             }
         };
-        let thunk = form(self.core("lambda", span), vec![nil(span), e], span);
+        let thunk = form(
+            self.core("%transparent-lambda", span),
+            vec![nil(span), e],
+            span,
+        );
         Ok(form(self.core("%catch", span), vec![tag, thunk], span))
     }
 }

@@ -70,14 +70,15 @@ impl<'l> Cx<'l> {
                 span,
             )),
             Special::Set => self.set_form(items, span, env),
-            Special::Lambda => {
+            Special::Lambda | Special::TransparentLambda => {
                 if items.len() < 3 {
                     return Err(CompileError::syntax(
                         "lambda: expected parameters and a body",
                         span,
                     ));
                 }
-                self.lambda(None, &items[1], &items[2..], span, env)
+                let transparent = s == Special::TransparentLambda;
+                self.lambda_with(None, &items[1], &items[2..], span, env, transparent)
             }
             Special::Begin => {
                 if items.len() == 1 {

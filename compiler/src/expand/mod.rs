@@ -52,6 +52,7 @@ impl<'l> Cx<'l> {
             span,
             kind,
             parent: None,
+            transparent: false,
         });
         Cx {
             linker,
@@ -318,6 +319,19 @@ impl<'l> Cx<'l> {
         span: Span,
         env: &Env,
     ) -> CResult<Expr> {
+        self.lambda_with(name, formals, body, span, env, false)
+    }
+
+    /// Expands a lambda, optionally transparent in stack traces.
+    pub fn lambda_with(
+        &mut self,
+        name: Option<Rc<str>>,
+        formals: &Datum,
+        body: &[Datum],
+        span: Span,
+        env: &Env,
+        transparent: bool,
+    ) -> CResult<Expr> {
         let id = self.unit.lambdas.len() as LambdaId;
         self.unit.lambdas.push(LambdaInfo {
             name: name.map(|n| Rc::from(base_name(&n))),
@@ -328,6 +342,7 @@ impl<'l> Cx<'l> {
             span,
             kind: ProtoKind::Lambda,
             parent: Some(self.cur),
+            transparent,
         });
         let saved = self.cur;
         self.cur = id;

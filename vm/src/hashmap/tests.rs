@@ -39,6 +39,9 @@ enum Keys {
     Ints,
     /// Fixnum keys, hash `k % 5`: almost everything collides.
     Colliding,
+    /// Fixnum keys whose hashes share their low 58 bits (deep tries) and collide fully
+    /// for keys equal modulo 16.
+    SharedPrefix,
     /// Fresh string objects for every use (lookups go through `equal?`), real hash.
     Strings,
 }
@@ -50,6 +53,7 @@ fn key<'gc>(mc: &Mutation<'gc>, keys: Keys, k: i64) -> (Value<'gc>, u64) {
             (v, hash(v).unwrap_or(0))
         }
         Keys::Colliding => (Value::Int(k), (k % 5) as u64),
+        Keys::SharedPrefix => (Value::Int(k), ((k % 16) as u64) << 58 | 0x00AB_CDEF),
         Keys::Strings => {
             let v = Value::string(mc, &format!("key-{k}"));
             (v, hash(v).unwrap_or(0))
@@ -72,7 +76,8 @@ fn key_number(v: Value<'_>) -> Result<i64, String> {
 }
 
 fn contents(m: &HashMapObj<'_>) -> Result<Model, String> {
-    m.iter()
+    m.entries()
+        .into_iter()
         .map(|(k, v)| match v {
             Value::Int(v) => Ok((key_number(k)?, v)),
             _ => Err("bad value kind".to_string()),
@@ -153,6 +158,11 @@ fn random_operations_with_colliding_hashes() -> Result<(), String> {
 }
 
 #[test]
+fn random_operations_with_deep_tries() -> Result<(), String> {
+    run_model(Keys::SharedPrefix, 20_000, 100)
+}
+
+#[test]
 fn random_operations_with_string_keys() -> Result<(), String> {
     run_model(Keys::Strings, 20_000, 500)
 }
@@ -190,7 +200,7 @@ fn replacing_keeps_position_and_removal_forgets_it() -> Result<(), String> {
 }
 
 #[test]
-fn large_map_stays_balanced() -> Result<(), String> {
+fn large_map_after_many_removals() -> Result<(), String> {
     let arena = Arena::<Rootable![()]>::new(|_| ());
     arena.mutate(|mc, _| {
         let mut m = HashMapObj::new();
@@ -208,7 +218,8 @@ fn large_map_stays_balanced() -> Result<(), String> {
                 .ok_or("missing key")?;
         }
         m.check()?;
-        if m.len() != 25_000 || m.iter().next().map(|e| e.0.is_eq(Value::Int(1))) != Some(true) {
+        if m.len() != 25_000 || m.entries().first().map(|e| e.0.is_eq(Value::Int(1))) != Some(true)
+        {
             return Err("wrong contents".into());
         }
         Ok(())

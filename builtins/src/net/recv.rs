@@ -1,0 +1,258 @@
+//! Receiving (networking spec §3.2–§3.4): the socket's receive stream — queued items
+//! first, then nng — with heartbeat frames answered and skipped and `sub` messages
+//! filtered before decoding; the timing flags; `recv!` and `recv-result!`.
+
+use super::flags::{Limit, Timing};
+use super::message::{decode_message, Received};
+use super::nng_error::{closed, from_nng, interrupted, nng_error};
+use super::socket::{socket_arg, Item, PeerEnd, Protocol, Reason, Role, SocketShared, State};
+use super::wait::FdSet;
+use super::wire::{topic_matches, Frame, PONG};
+use eta_vm::{write_string, Ctx, Error, Host, NResult, Value};
+use std::time::Instant;
+
+impl State {
+    /// The next deliverable item of the receive stream: queued items first, then nng
+    /// (without waiting). Heartbeat frames are handled and messages that fail the
+    /// subscription filter are dropped on the way. `Ok(None)`: nothing right now.
+    pub(crate) fn next_item(&mut self, protocol: Protocol) -> Result<Option<Item>, nng::Error> {
+        while let Some(item) = self.queue.pop_front() {
+            match item {
+                Item::Message(m) => {
+                    if self.accept(protocol, &m) {
+                        return Ok(Some(Item::Message(m)));
+                    }
+                }
+                down @ Item::Down(_) => return Ok(Some(down)),
+            }
+        }
+        loop {
+            let got = match self.socket.as_ref() {
+                Some(s) => s.try_recv(),
+                None => return Err(nng::Error::Closed),
+            };
+            match got {
+                Ok(m) => {
+                    if self.accept(protocol, &m) {
+                        return Ok(Some(Item::Message(m)));
+                    }
+                }
+                Err(nng::Error::TryAgain) => return Ok(None),
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// Whether a deliverable item is available now; it stays at the front of the queue
+    /// (`nng-poll` does not consume messages).
+    pub(crate) fn has_item(&mut self, protocol: Protocol) -> Result<bool, nng::Error> {
+        match self.next_item(protocol)? {
+            Some(item) => {
+                self.queue.push_front(item);
+                Ok(true)
+            }
+            None => Ok(false),
+        }
+    }
+
+    /// Whether a received message is delivered: pings are answered with a pong, pongs
+    /// recorded, and on a `sub` socket the topic filter of §4 applies.
+    fn accept(&mut self, protocol: Protocol, m: &nng::Message) -> bool {
+        match Frame::of(m.as_slice()) {
+            Frame::Heartbeat(true) => {
+                if let Some(s) = self.socket.as_ref() {
+                    // Best effort, like the ping itself; a lost pong counts as missed.
+                    let _ = s.try_send(nng::Message::from(&PONG[..]));
+                }
+                false
+            }
+            Frame::Heartbeat(false) => {
+                self.pong();
+                false
+            }
+            _ if protocol == Protocol::Sub => {
+                let bytes = m.as_slice();
+                self.subscriptions.iter().any(|t| topic_matches(bytes, t))
+            }
+            _ => true,
+        }
+    }
+}
+
+/// What one step of the receive stream produced.
+pub(crate) enum Got {
+    /// A message (already past heartbeat handling and filtering).
+    Message(nng::Message),
+    /// A `down` notification.
+    Down(Reason),
+    /// Nothing in time (or the survey is over).
+    Timeout,
+    /// The actor or parent at the other end is gone and nothing remains.
+    Ended(PeerEnd),
+}
+
+/// Takes the next item of the receive stream, waiting as `timing` says (the socket's
+/// `recv-timeout` by default).
+pub(crate) fn receive<'gc>(
+    host: &mut Host,
+    shared: &SocketShared,
+    timing: Timing,
+    who: &str,
+) -> Result<Got, Error<'gc>> {
+    let mut limit: Option<Limit> = None;
+    let mut fds = FdSet::new();
+    loop {
+        shared.wake.drain();
+        let (recv_fd, limit_now) = {
+            let mut st = shared.lock();
+            if st.is_closed() {
+                return Err(closed(who));
+            }
+            let lim = *limit.get_or_insert_with(|| timing.limit(st.options.recv_timeout));
+            match st.next_item(shared.protocol) {
+                Ok(Some(Item::Message(m))) => return Ok(Got::Message(m)),
+                Ok(Some(Item::Down(r))) => {
+                    if st.role == Role::Handle {
+                        if let Some(end) = st.peer_end.as_mut().filter(|e| e.reason == r) {
+                            end.reported = true;
+                        }
+                    }
+                    return Ok(Got::Down(r));
+                }
+                Ok(None) => {}
+                // nng ends a survey with "Timed out" and then refuses to receive with
+                // "Incorrect state": both mean the survey is over (§3.2).
+                Err(nng::Error::IncorrectState | nng::Error::TimedOut)
+                    if shared.protocol == Protocol::Surveyor && st.survey_deadline.is_some() =>
+                {
+                    return Ok(Got::Timeout)
+                }
+                Err(e) => return Err(from_nng(who, e, None)),
+            }
+            if let Some(end) = &st.peer_end {
+                return Ok(Got::Ended(end.clone()));
+            }
+            let mut lim = lim;
+            if shared.protocol == Protocol::Surveyor {
+                if let Some(end) = st.survey_deadline {
+                    if Instant::now() >= end {
+                        return Ok(Got::Timeout);
+                    }
+                    lim = lim.at_most(end);
+                }
+            }
+            (st.recv_fd(), lim)
+        };
+        if limit_now.expired() {
+            return Ok(Got::Timeout);
+        }
+        fds.clear();
+        fds.add(recv_fd);
+        fds.add(Some(shared.wake.fd()));
+        fds.wait(host, limit_now.deadline())
+            .map_err(|_| interrupted(who))?;
+    }
+}
+
+/// The flags of `recv!` / `recv-result!`: timing and `'raw`.
+struct RecvFlags {
+    timing: Timing,
+    raw: bool,
+}
+
+fn recv_flags<'gc>(who: &str, flags: &[Value<'gc>]) -> Result<RecvFlags, Error<'gc>> {
+    let expected = "noblock, wait, raw or a timeout in ms";
+    let mut timing = Timing::parser(who);
+    let mut raw = false;
+    for &f in flags {
+        if timing.take(f)? {
+            continue;
+        }
+        match f.as_symbol() {
+            Some("raw") => raw = true,
+            _ => return Err(super::flags::unknown_flag(who, f, expected)),
+        }
+    }
+    Ok(RecvFlags {
+        timing: timing.finish(),
+        raw,
+    })
+}
+
+/// Turns a received message into the value `recv!` returns: its bytes with `'raw`,
+/// otherwise the decoded value (a malformed message is consumed and reported).
+fn deliver<'gc>(
+    ctx: &mut Ctx<'_, 'gc>,
+    shared: &SocketShared,
+    m: &nng::Message,
+    raw: bool,
+    who: &str,
+) -> NResult<'gc> {
+    if raw {
+        return Ok(Value::bytevector(ctx.mc, m.as_slice().to_vec()));
+    }
+    let max = shared.lock().options.max_message_size;
+    match decode_message(ctx, m.as_slice(), max) {
+        Ok(Received::Value(v)) => Ok(v),
+        // Heartbeat frames never get this far (`accept` consumes them).
+        Ok(Received::Ping | Received::Pong) => Ok(Value::Bool(false)),
+        Err(e) => Err(e.into_error(who)),
+    }
+}
+
+/// `(down SOCK REASON)`.
+fn down_value<'gc>(ctx: &mut Ctx<'_, 'gc>, sock: Value<'gc>, r: &Reason) -> Value<'gc> {
+    let down = ctx.sym("down");
+    let reason = r.to_value(ctx);
+    Value::list(ctx.mc, [down, sock, reason].into_iter())
+}
+
+/// `(recv! sock [flag ...])` ;; `(recv! s 'wait)` => (task 7), or #f on timeout
+pub(crate) fn recv<'gc>(ctx: &mut Ctx<'_, 'gc>, a: &[Value<'gc>]) -> NResult<'gc> {
+    const WHO: &str = "recv!";
+    let shared = socket_arg(WHO, a[0])?;
+    let flags = recv_flags(WHO, &a[1..])?;
+    match receive(&mut ctx.st.host, &shared, flags.timing, WHO)? {
+        Got::Message(m) => deliver(ctx, &shared, &m, flags.raw, WHO),
+        Got::Down(r) => Ok(down_value(ctx, a[0], &r)),
+        Got::Timeout => Ok(Value::Bool(false)),
+        Got::Ended(end) => {
+            if end.reported || end.reason.is_normal() || shared.lock().role != Role::Handle {
+                Ok(Value::Bool(false))
+            } else {
+                let reason = end.reason.to_value(ctx);
+                Err(nng_error(
+                    WHO,
+                    format!("actor crashed: {}", write_string(reason)),
+                    None,
+                ))
+            }
+        }
+    }
+}
+
+/// `(recv-result! sock [flag ...])` ;; => (ok . VALUE), timeout or (terminated . REASON)
+pub(crate) fn recv_result<'gc>(ctx: &mut Ctx<'_, 'gc>, a: &[Value<'gc>]) -> NResult<'gc> {
+    const WHO: &str = "recv-result!";
+    let shared = socket_arg(WHO, a[0])?;
+    let flags = recv_flags(WHO, &a[1..])?;
+    let tagged = |ctx: &mut Ctx<'_, 'gc>, tag: &str, v: Value<'gc>| {
+        let t = ctx.sym(tag);
+        Value::cons(ctx.mc, t, v)
+    };
+    match receive(&mut ctx.st.host, &shared, flags.timing, WHO)? {
+        Got::Message(m) => {
+            let v = deliver(ctx, &shared, &m, flags.raw, WHO)?;
+            Ok(tagged(ctx, "ok", v))
+        }
+        Got::Down(r) => {
+            let v = down_value(ctx, a[0], &r);
+            Ok(tagged(ctx, "ok", v))
+        }
+        Got::Timeout => Ok(ctx.sym("timeout")),
+        Got::Ended(end) => {
+            let reason = end.reason.to_value(ctx);
+            Ok(tagged(ctx, "terminated", reason))
+        }
+    }
+}

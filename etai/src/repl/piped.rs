@@ -1,0 +1,69 @@
+//! The REPL without a terminal: no banner, no prompt, no line editing. Lines are read
+//! from standard input until the reader says the forms so far are complete; those forms
+//! run one after another with their results echoed, errors are reported and reading
+//! continues. End of input ends the session: status 0, or 1 if the last form failed.
+
+use super::commands::{self, Flow};
+use super::session::{OnError, Session, Status};
+use std::io::BufRead;
+
+/// Runs the piped REPL; returns the exit status.
+pub fn run(mut session: Session) -> i32 {
+    let stdin = std::io::stdin();
+    let mut pending = String::new();
+    let mut inputs: Vec<String> = Vec::new();
+    let mut last = Status::Empty;
+    loop {
+        let mut bytes = Vec::new();
+        let read = stdin.lock().read_until(b'\n', &mut bytes);
+        let at_end = match read {
+            Ok(0) => true,
+            Ok(_) => false,
+            Err(e) => {
+                session.end_output_line();
+                eprintln!("etai: cannot read standard input: {e}");
+                true
+            }
+        };
+        match String::from_utf8(bytes) {
+            Ok(line) => pending.push_str(&line),
+            Err(_) => {
+                session.end_output_line();
+                eprintln!("error: invalid UTF-8 in standard input (line discarded)");
+                last = Status::Failed;
+                continue;
+            }
+        }
+        if !at_end && !super::is_complete(&pending) {
+            continue;
+        }
+        let text = std::mem::take(&mut pending);
+        if !text.trim().is_empty() {
+            inputs.push(text.trim_end().to_string());
+            let status = if commands::is_command(&text) {
+                match commands::run(&mut session, &text, &inputs) {
+                    Flow::Continue(s) => s,
+                    Flow::Quit(n) => Status::Exit(n),
+                }
+            } else {
+                session.eval_input("<repl>", &text, true, OnError::Continue)
+            };
+            match status {
+                Status::Exit(n) => {
+                    session.flush();
+                    return n;
+                }
+                Status::Empty => {}
+                s => last = s,
+            }
+        }
+        if at_end {
+            break;
+        }
+    }
+    session.end_output_line();
+    match last {
+        Status::Failed => 1,
+        _ => 0,
+    }
+}
