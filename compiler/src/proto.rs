@@ -2,11 +2,40 @@
 //! Prototypes are `Send` so that compiled code can be shared between thread VMs.
 
 use crate::span::Span;
-use num_bigint::BigInt;
+use bincode::{Decode, Encode};
+use num_bigint::{BigInt, Sign};
 use std::sync::Arc;
 
-/// A quoted constant, GC-free. The VM turns it into a heap value when it loads the prototype.
+/// A bignum literal; serialised as a sign and little-endian magnitude bytes.
 #[derive(Clone, Debug, PartialEq)]
+pub struct BigLit(pub BigInt);
+
+impl Encode for BigLit {
+    fn encode<E: bincode::enc::Encoder>(
+        &self,
+        e: &mut E,
+    ) -> Result<(), bincode::error::EncodeError> {
+        let (sign, bytes) = self.0.to_bytes_le();
+        (sign == Sign::Minus).encode(e)?;
+        bytes.encode(e)
+    }
+}
+
+impl<C> Decode<C> for BigLit {
+    fn decode<D: bincode::de::Decoder<Context = C>>(
+        d: &mut D,
+    ) -> Result<Self, bincode::error::DecodeError> {
+        let neg = bool::decode(d)?;
+        let bytes = Vec::<u8>::decode(d)?;
+        let sign = if neg { Sign::Minus } else { Sign::Plus };
+        Ok(BigLit(BigInt::from_bytes_le(sign, &bytes)))
+    }
+}
+
+bincode::impl_borrow_decode!(BigLit);
+
+/// A quoted constant, GC-free. The VM turns it into a heap value when it loads the prototype.
+#[derive(Clone, Debug, PartialEq, Encode, Decode)]
 pub enum Literal {
     /// `()`.
     Nil,
@@ -15,7 +44,7 @@ pub enum Literal {
     /// A fixnum.
     Int(i64),
     /// A bignum.
-    Big(BigInt),
+    Big(BigLit),
     /// A flonum.
     Float(f64),
     /// A character.
@@ -39,7 +68,7 @@ pub enum Literal {
 }
 
 /// Where a closure gets one captured value from, relative to the frame that creates it.
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Encode, Decode)]
 pub enum Capture {
     /// The creating frame's local slot (the value, or the box if the variable is boxed).
     Local(u16),
@@ -49,7 +78,7 @@ pub enum Capture {
 
 /// Inline-able primitive operations: calls to known builtins with fixed arity.
 /// Each has a slow path in the VM with exactly the builtin's semantics and errors.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Encode, Decode)]
 pub enum Prim {
     Add,
     Sub,
@@ -100,7 +129,7 @@ impl Prim {
 }
 
 /// One bytecode instruction. Operands are slot, constant or jump indexes.
-#[derive(Copy, Clone, Debug, PartialEq)]
+#[derive(Copy, Clone, Debug, PartialEq, Encode, Decode)]
 pub enum Op {
     /// Push constant `i` of the prototype.
     Const(u32),
@@ -160,7 +189,7 @@ pub enum Op {
 }
 
 /// A compiled procedure body.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Encode, Decode)]
 pub struct Prototype {
     /// The name given by `define`, named `let`, ..., or `None` for anonymous lambdas.
     pub name: Option<Arc<str>>,
@@ -200,7 +229,7 @@ pub struct Prototype {
 }
 
 /// The role of a prototype, for frame names in stack traces.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
 pub enum ProtoKind {
     /// An ordinary procedure.
     Lambda,

@@ -4,11 +4,23 @@
 use std::rc::Rc;
 
 /// Identifies a source file inside a [`SourceMap`]. Id 0 means "no file" (synthetic code).
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Default)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Default, bincode::Encode, bincode::Decode)]
 pub struct FileId(pub u32);
 
 /// A line/column position; both 1-based, columns counted in Unicode scalar values.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
+#[derive(
+    Copy,
+    Clone,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    Default,
+    PartialOrd,
+    Ord,
+    bincode::Encode,
+    bincode::Decode,
+)]
 pub struct Pos {
     /// 1-based line number.
     pub line: u32,
@@ -18,7 +30,7 @@ pub struct Pos {
 
 /// A half-open source range: byte offsets `lo..hi` into the file text plus the
 /// corresponding line/column positions (end exclusive).
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Default)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Default, bincode::Encode, bincode::Decode)]
 pub struct Span {
     /// The file the range belongs to.
     pub file: FileId,

@@ -119,12 +119,29 @@ fn snippet(
         term::emit_to_write_style(&mut w, &config, &files, &diagnostic).ok()?;
         w.into_inner()
     };
-    let mut out = String::from_utf8(bytes).ok()?;
-    // codespan ends each diagnostic with an empty line; the trace follows directly.
-    while out.ends_with("\n\n") {
-        out.pop();
+    let text = String::from_utf8(bytes).ok()?;
+    Some(spec_gutter(&text))
+}
+
+/// Adapts codespan's layout to spec §9.7: the gutter lines under the `-->` line get one
+/// more leading space (` 7 |` rather than `7 |`), and the empty line codespan ends a
+/// diagnostic with is dropped (the trace follows directly).
+fn spec_gutter(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut lines = text.lines();
+    for line in lines.by_ref().take(2) {
+        out.push_str(line);
+        out.push('\n');
     }
-    Some(out)
+    for line in lines {
+        if line.trim().is_empty() {
+            continue;
+        }
+        out.push(' ');
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
 }
 
 /// The byte range to underline: the span clipped to the end of its first line (spec
@@ -152,20 +169,19 @@ fn styles() -> Styles {
         .set_fg(Some(Color::Blue))
         .set_bold(true)
         .clone();
-    let mut s = Styles::default();
-    s.header_error = ColorSpec::new()
+    let red = ColorSpec::new()
         .set_fg(Some(Color::Red))
         .set_bold(true)
         .clone();
-    s.header_message = ColorSpec::new().set_bold(true).clone();
-    s.primary_label_error = ColorSpec::new()
-        .set_fg(Some(Color::Red))
-        .set_bold(true)
-        .clone();
-    s.line_number = blue.clone();
-    s.source_border = blue.clone();
-    s.note_bullet = blue;
-    s
+    Styles {
+        header_error: red.clone(),
+        header_message: ColorSpec::new().set_bold(true).clone(),
+        primary_label_error: red,
+        line_number: blue.clone(),
+        source_border: blue.clone(),
+        note_bullet: blue,
+        ..Styles::default()
+    }
 }
 
 /// `FILE:LINE:COL` of the start of a span.
@@ -278,7 +294,7 @@ mod tests {
         );
         assert_eq!(
             out,
-            "error[runtime.type-error]: car: bad\n  --> t.eta:2:3\n  |\n2 |   (car x))\n  |   ^^^^^^^\n"
+            "error[runtime.type-error]: car: bad\n  --> t.eta:2:3\n   |\n 2 |   (car x))\n   |   ^^^^^^^\n"
         );
     }
 
@@ -288,7 +304,7 @@ mod tests {
         let (map, id) = sources("t.eta", text);
         let span = span_of(id, text, "(foo\n  bar)");
         let out = render(&map, None, "boom", Some(span), false);
-        assert!(out.ends_with("1 | (foo\n  | ^^^^\n"), "{out}");
+        assert!(out.ends_with(" 1 | (foo\n   | ^^^^\n"), "{out}");
     }
 
     #[test]

@@ -277,9 +277,9 @@ fn runtime_error_in_a_call_chain() -> TestResult {
     let expected = "\
 error[runtime.type-error]: car: expected a pair, got 42
   --> report.eta:2:3
-  |
-2 |   (car entries))
-  |   ^^^^^^^^^^^^^
+   |
+ 2 |   (car entries))
+   |   ^^^^^^^^^^^^^
 stack trace (innermost first):
   0: first-entry  report.eta:2:3
   1: describe     report.eta:5:16

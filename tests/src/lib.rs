@@ -12,7 +12,7 @@
 //!
 //! | files | pass when |
 //! |---|---|
-//! | `tests/lang/**/*.eta`, `tests/limits/**/*.eta` | exit status 0, and stdout equals `NAME.out` if that exists |
+//! | `tests/lang/**/*.eta`, `tests/limits/**/*.eta` | exit status 0 (or `NAME.status`), and stdout equals `NAME.out` if that exists |
 //! | `tests/errors/**/*.eta` | stderr equals `NAME.stderr`, status equals `NAME.status` (default 1), stdout equals `NAME.out` if it exists |
 //! | `cookbook/**/*.eta` with a sibling `NAME.out` | exit status 0 (or `NAME.status`) and stdout equals `NAME.out` |
 //! | `tests/wishlist/**/*.eta` | as above (a diagnostic test when `NAME.stderr` exists); a failure is reported as *ignored* with the reason, never fatal |
@@ -84,8 +84,10 @@ struct Settings {
 
 impl Settings {
     fn from_env(etai: PathBuf) -> Settings {
-        let timeout =
-            timeout_setting(std::env::var(TIMEOUT_VAR).ok().as_deref()).unwrap_or(DEFAULT_TIMEOUT);
+        let timeout = std::env::var(TIMEOUT_VAR)
+            .ok()
+            .and_then(|v| parse_timeout(&v))
+            .unwrap_or(DEFAULT_TIMEOUT);
         let bless = std::env::var("ETA_BLESS").is_ok_and(|v| !v.is_empty() && v != "0");
         Settings {
             etai,
@@ -99,8 +101,8 @@ impl Settings {
 /// timeout in seconds.
 const TIMEOUT_VAR: &str = "ETA_TEST_TIMEOUT";
 
-fn timeout_setting(value: Option<&str>) -> Option<Duration> {
-    value?.trim().parse::<u64>().ok().map(Duration::from_secs)
+fn parse_timeout(seconds: &str) -> Option<Duration> {
+    seconds.trim().parse::<u64>().ok().map(Duration::from_secs)
 }
 
 /// Wraps one case as a libtest-mimic trial. Wishlist cases turn a failure
@@ -110,12 +112,11 @@ fn trial(case: Case, settings: Settings) -> Trial {
     Trial::ignorable_test(name, move || {
         let cannot_run = |e| Failed::from(format!("cannot run {}: {e}", case.script.display()));
         let env = script_env(&case.script).map_err(cannot_run)?;
-        let timeout = timeout_setting(
-            env.iter()
-                .find(|(k, _)| k == TIMEOUT_VAR)
-                .map(|(_, v)| v.as_str()),
-        )
-        .unwrap_or(settings.timeout);
+        let timeout = env
+            .iter()
+            .find(|(key, _)| key == TIMEOUT_VAR)
+            .and_then(|(_, seconds)| parse_timeout(seconds))
+            .unwrap_or(settings.timeout);
         let output = execute(&settings.etai, &case.script, &env, timeout).map_err(cannot_run)?;
         let bless = settings.bless && !case.wishlist;
         match check(&case, &output, bless) {

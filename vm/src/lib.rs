@@ -19,6 +19,7 @@ pub mod printer;
 pub mod record;
 pub mod string;
 pub mod symbol;
+pub mod transfer;
 pub mod value;
 pub mod value_datum;
 pub mod vm;

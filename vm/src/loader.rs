@@ -39,7 +39,7 @@ fn convert<'gc>(
         Literal::Unspecified => Value::Unspecified,
         Literal::Bool(b) => Value::Bool(*b),
         Literal::Int(i) => Value::Int(*i),
-        Literal::Big(b) => Value::integer(ctx.mc, b.clone()),
+        Literal::Big(b) => Value::integer(ctx.mc, b.0.clone()),
         Literal::Float(f) => Value::Float(*f),
         Literal::Char(c) => Value::Char(*c),
         Literal::Str(s) => Value::immutable_string(ctx.mc, s),

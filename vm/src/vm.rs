@@ -169,6 +169,16 @@ impl Vm {
         Outcome::Done
     }
 
+    /// Calls the value left in the result register (for example a rebuilt thunk) with
+    /// no arguments.
+    pub fn call_result(&mut self) -> Outcome {
+        let started = self.arena.mutate_root(|mc, root| {
+            let f = root.st.result;
+            root.start(mc, f, &[])
+        });
+        self.finish(started)
+    }
+
     /// Calls the global procedure named `name` (a builtin) with no arguments.
     pub fn call_builtin(&mut self, name: &str) -> Outcome {
         let Some(slot) = self.with_host(|h| h.linker.builtin_slot(name)) else {

@@ -8,6 +8,7 @@ mod encode_errors;
 mod examples;
 mod fuzz;
 mod text;
+mod throughput;
 mod topic;
 
 use eta_compiler::{FileId, Linker, Reader};

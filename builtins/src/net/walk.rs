@@ -73,6 +73,29 @@ impl Hasher for PtrHasher {
 
 type PtrSet = HashSet<usize, BuildHasherDefault<PtrHasher>>;
 
+/// Sets kept with their capacity for the next walk on this thread (growing a fresh
+/// table for every message was a third of the cost of encoding a long list).
+const KEPT_CAPACITY: usize = 1 << 16;
+
+thread_local! {
+    static SPARE_SET: std::cell::RefCell<Option<PtrSet>> = const { std::cell::RefCell::new(None) };
+}
+
+fn take_set() -> PtrSet {
+    SPARE_SET
+        .try_with(|s| s.borrow_mut().take())
+        .ok()
+        .flatten()
+        .unwrap_or_default()
+}
+
+fn give_back_set(mut set: PtrSet) {
+    if set.capacity() <= KEPT_CAPACITY {
+        set.clear();
+        let _ = SPARE_SET.try_with(|s| *s.borrow_mut() = Some(set));
+    }
+}
+
 fn pair_key(p: Gc<'_, Pair<'_>>) -> usize {
     Gc::as_ptr(p) as usize
 }
@@ -161,15 +184,16 @@ impl<'gc> Walker<'gc> {
         ))
     }
 
-    fn check_container(&self, key: usize, depth: usize) -> Result<(), WireError> {
-        if self.on_path.contains(&key) {
-            return Err(self.circular(None));
-        }
-        if depth > MAX_DEPTH {
+    /// Checks a container about to be entered and puts it on the path.
+    fn check_container(&mut self, key: usize, depth: usize) -> Result<(), WireError> {
+        if depth > MAX_DEPTH && !self.on_path.contains(&key) {
             return Err(WireError::new(format!(
                 "structure nested deeper than {MAX_DEPTH} levels (at {})",
                 self.path(None)
             )));
+        }
+        if !self.on_path.insert(key) {
+            return Err(self.circular(None));
         }
         Ok(())
     }
@@ -181,7 +205,6 @@ impl<'gc> Walker<'gc> {
             Value::Pair(p) => {
                 let key = pair_key(p);
                 self.check_container(key, depth)?;
-                self.on_path.insert(key);
                 e.pair(true);
                 self.stack.push(Frame {
                     depth,
@@ -201,7 +224,6 @@ impl<'gc> Walker<'gc> {
                 let len = vec.borrow().len();
                 e.vector_start(len)
                     .map_err(|m| WireError::new(format!("{m} (at {})", self.path(None))))?;
-                self.on_path.insert(key);
                 self.stack.push(Frame {
                     depth,
                     kind: Kind::Vector { vec, next: 0 },
@@ -271,8 +293,7 @@ impl<'gc> Walker<'gc> {
                     self.unmark_spine(start, count);
                 }
                 Value::Pair(p) => {
-                    let key = pair_key(p);
-                    if self.on_path.contains(&key) {
+                    if !self.on_path.insert(pair_key(p)) {
                         let next = *index + 1;
                         return Err(self.circular(Some(next)));
                     }
@@ -280,7 +301,6 @@ impl<'gc> Walker<'gc> {
                     *count += 1;
                     *index += 1;
                     *state = ListState::Car;
-                    self.on_path.insert(key);
                     e.pair(false);
                 }
                 other => {
@@ -332,7 +352,7 @@ pub(crate) fn walk<'gc, E: Emit>(
 ) -> Result<(), WireError> {
     let mut w = Walker {
         stack: Vec::new(),
-        on_path: PtrSet::default(),
+        on_path: take_set(),
     };
     let mut counted = 0u64;
     let mut result = w.enter(root, 1, e);
@@ -349,6 +369,7 @@ pub(crate) fn walk<'gc, E: Emit>(
             Err(err) => result = Err(err),
         }
     }
+    give_back_set(w.on_path);
     if e.over() {
         return Err(too_big(e.size(), result.is_ok(), max_size));
     }

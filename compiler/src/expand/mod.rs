@@ -602,7 +602,7 @@ pub fn datum_to_literal(d: &Datum) -> Literal {
         DatumKind::Nil => Literal::Nil,
         DatumKind::Bool(b) => Literal::Bool(*b),
         DatumKind::Int(i) => Literal::Int(*i),
-        DatumKind::BigInt(b) => Literal::Big((**b).clone()),
+        DatumKind::BigInt(b) => Literal::Big(crate::proto::BigLit((**b).clone())),
         DatumKind::Float(f) => Literal::Float(*f),
         DatumKind::Char(c) => Literal::Char(*c),
         DatumKind::Str(s) => Literal::Str(Arc::from(&**s)),

@@ -136,7 +136,7 @@ fn literal(out: &mut String, lit: &Literal) {
             let _ = write!(out, "{n}");
         }
         Literal::Big(n) => {
-            let _ = write!(out, "{n}");
+            let _ = write!(out, "{}", n.0);
         }
         Literal::Float(f) => {
             let _ = write!(out, "{f:?}");

@@ -12,6 +12,7 @@ use std::collections::HashSet;
 const MIX_LIMIT: usize = 1024;
 
 const MUL: u64 = 0x9E37_79B9_7F4A_7C15;
+const SEED: u64 = 0x243F_6A88_85A3_08D3;
 
 // Kind tags, so that e.g. the string "a" and the symbol a hash differently.
 const T_NIL: u64 = 1;
@@ -68,7 +69,12 @@ impl Mixer {
 /// port, a hash map, ...). Allowed: booleans, numbers, characters, strings, symbols, `()`,
 /// and pairs, vectors, bytevectors and records built from allowed keys.
 pub fn hash(v: Value<'_>) -> Option<u64> {
-    let mut m = Mixer(0x243F_6A88_85A3_08D3);
+    let mut m = Mixer(SEED);
+    // Atoms (the usual keys) need no work list.
+    if !matches!(v, Value::Pair(_) | Value::Vector(_) | Value::Record(_)) {
+        mix_atom(&mut m, v)?;
+        return Some(m.finish());
+    }
     let mut stack = vec![v];
     let mut visited = 0usize;
     // Containers already walked past the mixing limit: stops cycles.
@@ -78,58 +84,6 @@ pub fn hash(v: Value<'_>) -> Option<u64> {
         let mix = visited <= MIX_LIMIT;
         let first_visit = |seen: &mut HashSet<usize>, p: usize| mix || seen.insert(p);
         match x {
-            Value::Nil => {
-                if mix {
-                    m.word(T_NIL)
-                }
-            }
-            Value::Bool(b) => {
-                if mix {
-                    m.word(if b { T_TRUE } else { T_FALSE })
-                }
-            }
-            Value::Int(i) => {
-                if mix {
-                    m.word(T_INT);
-                    m.word(i as u64);
-                }
-            }
-            Value::Big(b) => {
-                if mix {
-                    m.word(T_BIG);
-                    m.bytes(&b.to_signed_bytes_le());
-                }
-            }
-            Value::Float(f) => {
-                if mix {
-                    m.word(T_FLOAT);
-                    m.word(f.to_bits());
-                }
-            }
-            Value::Char(c) => {
-                if mix {
-                    m.word(T_CHAR);
-                    m.word(c as u64);
-                }
-            }
-            Value::Str(s) => {
-                if mix {
-                    m.word(T_STR);
-                    m.bytes(s.text.borrow().as_str().as_bytes());
-                }
-            }
-            Value::Sym(s) => {
-                if mix {
-                    m.word(T_SYM);
-                    m.bytes(s.name().as_bytes());
-                }
-            }
-            Value::Bytevector(b) => {
-                if mix {
-                    m.word(T_BYTES);
-                    m.bytes(&b.borrow());
-                }
-            }
             Value::Pair(p) => {
                 if first_visit(&mut seen, Gc::as_ptr(p) as usize) {
                     if mix {
@@ -158,8 +112,67 @@ pub fn hash(v: Value<'_>) -> Option<u64> {
                     stack.extend(r.fields.borrow().iter().rev().copied());
                 }
             }
-            _ => return None,
+            atom => {
+                if mix {
+                    mix_atom(&mut m, atom)?;
+                } else if !is_hashable_atom(atom) {
+                    return None;
+                }
+            }
         }
     }
     Some(m.finish())
+}
+
+fn is_hashable_atom(v: Value<'_>) -> bool {
+    matches!(
+        v,
+        Value::Nil
+            | Value::Bool(_)
+            | Value::Int(_)
+            | Value::Big(_)
+            | Value::Float(_)
+            | Value::Char(_)
+            | Value::Str(_)
+            | Value::Sym(_)
+            | Value::Bytevector(_)
+    )
+}
+
+/// Mixes a non-container value; `None` if it is not an allowed key.
+fn mix_atom(m: &mut Mixer, v: Value<'_>) -> Option<()> {
+    match v {
+        Value::Nil => m.word(T_NIL),
+        Value::Bool(b) => m.word(if b { T_TRUE } else { T_FALSE }),
+        Value::Int(i) => {
+            m.word(T_INT);
+            m.word(i as u64);
+        }
+        Value::Big(b) => {
+            m.word(T_BIG);
+            m.bytes(&b.to_signed_bytes_le());
+        }
+        Value::Float(f) => {
+            m.word(T_FLOAT);
+            m.word(f.to_bits());
+        }
+        Value::Char(c) => {
+            m.word(T_CHAR);
+            m.word(c as u64);
+        }
+        Value::Str(s) => {
+            m.word(T_STR);
+            m.bytes(s.text.borrow().as_str().as_bytes());
+        }
+        Value::Sym(s) => {
+            m.word(T_SYM);
+            m.bytes(s.name().as_bytes());
+        }
+        Value::Bytevector(b) => {
+            m.word(T_BYTES);
+            m.bytes(&b.borrow());
+        }
+        _ => return None,
+    }
+    Some(())
 }

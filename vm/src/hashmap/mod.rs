@@ -16,7 +16,7 @@
 pub mod hashing;
 pub mod trie;
 
-use gc_arena::{Collect, Gc, Mutation};
+use gc_arena::{Collect, Mutation};
 use trie::{Entry, Node};
 
 use crate::value::Value;
@@ -27,7 +27,7 @@ pub use hashing::hash;
 #[derive(Copy, Clone, Collect)]
 #[collect(no_drop)]
 pub struct HashMapObj<'gc> {
-    root: Option<Gc<'gc, Node<'gc>>>,
+    root: Option<Node<'gc>>,
     len: usize,
     next_seq: u64,
 }

@@ -97,15 +97,51 @@ pub enum Slot<'gc> {
     /// Entries with one hash.
     Leaf(Gc<'gc, Leaf<'gc>>),
     /// A deeper node.
-    Node(Gc<'gc, Node<'gc>>),
+    Node(Node<'gc>),
+    /// Padding after the occupied slots of a node; never reached through the bitmap.
+    Empty,
 }
 
-/// An interior node: a bitmap of occupied slots and the occupied slots in index order.
+/// An interior node with room for `N` slots: a bitmap of occupied indexes and the
+/// occupied slots in index order, padded with [`Slot::Empty`]. Nodes come in a few
+/// capacities so that each one is a single allocation.
 #[derive(Collect)]
 #[collect(no_drop)]
-pub struct Node<'gc> {
+pub struct Fixed<'gc, const N: usize> {
     bitmap: u32,
-    slots: Box<[Slot<'gc>]>,
+    slots: [Slot<'gc>; N],
+}
+
+/// A reference to an interior node, whatever its capacity.
+#[derive(Copy, Clone, Collect)]
+#[collect(no_drop)]
+pub enum Node<'gc> {
+    /// Up to 1 slot.
+    N1(Gc<'gc, Fixed<'gc, 1>>),
+    /// Up to 2 slots.
+    N2(Gc<'gc, Fixed<'gc, 2>>),
+    /// Up to 4 slots.
+    N4(Gc<'gc, Fixed<'gc, 4>>),
+    /// Up to 8 slots.
+    N8(Gc<'gc, Fixed<'gc, 8>>),
+    /// Up to 16 slots.
+    N16(Gc<'gc, Fixed<'gc, 16>>),
+    /// Up to 32 slots.
+    N32(Gc<'gc, Fixed<'gc, 32>>),
+}
+
+fn fixed<'gc, const N: usize>(
+    mc: &Mutation<'gc>,
+    bitmap: u32,
+    slots: &[Slot<'gc>],
+) -> Gc<'gc, Fixed<'gc, N>> {
+    Gc::new(
+        mc,
+        Fixed {
+            bitmap,
+            slots: std::array::from_fn(|i| slots.get(i).copied().unwrap_or(Slot::Empty)),
+        },
+    )
 }
 
 /// The slot index of `hash` at the level starting at bit `shift`.
@@ -114,30 +150,65 @@ fn chunk(hash: u64, shift: u32) -> u32 {
 }
 
 impl<'gc> Node<'gc> {
-    /// Position in `slots` of the slot for index `i`, if occupied.
-    fn pos(&self, i: u32) -> (bool, usize) {
-        let bit = 1u32 << i;
-        (
-            self.bitmap & bit != 0,
-            (self.bitmap & (bit - 1)).count_ones() as usize,
-        )
+    /// The bitmap of occupied indexes.
+    fn bitmap(self) -> u32 {
+        match self {
+            Node::N1(n) => n.bitmap,
+            Node::N2(n) => n.bitmap,
+            Node::N4(n) => n.bitmap,
+            Node::N8(n) => n.bitmap,
+            Node::N16(n) => n.bitmap,
+            Node::N32(n) => n.bitmap,
+        }
     }
 
-    fn new(mc: &Mutation<'gc>, bitmap: u32, slots: Vec<Slot<'gc>>) -> Gc<'gc, Node<'gc>> {
-        Gc::new(
-            mc,
-            Node {
-                bitmap,
-                slots: slots.into_boxed_slice(),
-            },
-        )
+    /// The occupied slots, in index order.
+    fn slots(self) -> &'gc [Slot<'gc>] {
+        let all: &'gc [Slot<'gc>] = match self {
+            Node::N1(n) => &Gc::as_ref(n).slots,
+            Node::N2(n) => &Gc::as_ref(n).slots,
+            Node::N4(n) => &Gc::as_ref(n).slots,
+            Node::N8(n) => &Gc::as_ref(n).slots,
+            Node::N16(n) => &Gc::as_ref(n).slots,
+            Node::N32(n) => &Gc::as_ref(n).slots,
+        };
+        let len = self.bitmap().count_ones() as usize;
+        all.get(..len).unwrap_or(all)
+    }
+
+    /// Position in `slots` of the slot for index `i`, and the slot if occupied.
+    fn find(self, i: u32) -> (Option<Slot<'gc>>, usize) {
+        let bit = 1u32 << i;
+        let bitmap = self.bitmap();
+        let pos = (bitmap & (bit - 1)).count_ones() as usize;
+        if bitmap & bit == 0 {
+            (None, pos)
+        } else {
+            (self.slots().get(pos).copied(), pos)
+        }
+    }
+
+    /// A node of the smallest capacity that holds `slots`.
+    fn new(mc: &Mutation<'gc>, bitmap: u32, slots: &[Slot<'gc>]) -> Node<'gc> {
+        match slots.len() {
+            0..=1 => Node::N1(fixed(mc, bitmap, slots)),
+            2 => Node::N2(fixed(mc, bitmap, slots)),
+            3..=4 => Node::N4(fixed(mc, bitmap, slots)),
+            5..=8 => Node::N8(fixed(mc, bitmap, slots)),
+            9..=16 => Node::N16(fixed(mc, bitmap, slots)),
+            _ => Node::N32(fixed(mc, bitmap, slots)),
+        }
     }
 
     /// A copy with slot `pos` replaced.
-    fn replaced(&self, mc: &Mutation<'gc>, pos: usize, s: Slot<'gc>) -> Gc<'gc, Node<'gc>> {
-        let mut slots = self.slots.to_vec();
-        slots[pos] = s;
-        Node::new(mc, self.bitmap, slots)
+    fn replaced(self, mc: &Mutation<'gc>, pos: usize, s: Slot<'gc>) -> Node<'gc> {
+        let mut buf = [Slot::Empty; 32];
+        let slots = self.slots();
+        buf[..slots.len()].copy_from_slice(slots);
+        if let Some(x) = buf.get_mut(pos) {
+            *x = s;
+        }
+        Node::new(mc, self.bitmap(), &buf[..slots.len()])
     }
 }
 
@@ -147,40 +218,33 @@ fn two_leaves<'gc>(
     shift: u32,
     a: Gc<'gc, Leaf<'gc>>,
     b: Gc<'gc, Leaf<'gc>>,
-) -> Gc<'gc, Node<'gc>> {
+) -> Node<'gc> {
     let (ia, ib) = (chunk(a.hash, shift), chunk(b.hash, shift));
     if ia == ib && shift + BITS < 64 {
         let sub = two_leaves(mc, shift + BITS, a, b);
-        return Node::new(mc, 1 << ia, vec![Slot::Node(sub)]);
+        return Node::new(mc, 1 << ia, &[Slot::Node(sub)]);
     }
     // Hashes differ, so some 5-bit chunk differs before the bits run out.
     let slots = if ia < ib {
-        vec![Slot::Leaf(a), Slot::Leaf(b)]
+        [Slot::Leaf(a), Slot::Leaf(b)]
     } else {
-        vec![Slot::Leaf(b), Slot::Leaf(a)]
+        [Slot::Leaf(b), Slot::Leaf(a)]
     };
-    Node::new(mc, (1 << ia) | (1 << ib), slots)
+    Node::new(mc, (1 << ia) | (1 << ib), &slots)
 }
 
 /// The entry for `key` (whose hash is `hash`) in the trie rooted at `root`.
-pub fn get<'gc>(
-    root: Option<Gc<'gc, Node<'gc>>>,
-    hash: u64,
-    key: Value<'gc>,
-) -> Option<Entry<'gc>> {
+pub fn get<'gc>(root: Option<Node<'gc>>, hash: u64, key: Value<'gc>) -> Option<Entry<'gc>> {
     let mut node = root?;
     let mut shift = 0;
     loop {
-        let (present, pos) = node.pos(chunk(hash, shift));
-        if !present {
-            return None;
-        }
-        match node.slots[pos] {
+        match node.find(chunk(hash, shift)).0? {
             Slot::Leaf(l) => return if l.hash == hash { l.find(key) } else { None },
             Slot::Node(n) => {
                 node = n;
                 shift += BITS;
             }
+            Slot::Empty => return None,
         }
     }
 }
@@ -189,40 +253,39 @@ pub fn get<'gc>(
 /// entry with an `equal?` key.
 pub fn insert<'gc>(
     mc: &Mutation<'gc>,
-    root: Option<Gc<'gc, Node<'gc>>>,
+    root: Option<Node<'gc>>,
     hash: u64,
     e: Entry<'gc>,
-) -> Gc<'gc, Node<'gc>> {
+) -> Node<'gc> {
     match root {
-        None => Node::new(
-            mc,
-            1 << chunk(hash, 0),
-            vec![Slot::Leaf(single(mc, hash, e))],
-        ),
+        None => Node::new(mc, 1 << chunk(hash, 0), &[Slot::Leaf(single(mc, hash, e))]),
         Some(n) => insert_in(mc, n, 0, hash, e),
     }
 }
 
 fn insert_in<'gc>(
     mc: &Mutation<'gc>,
-    node: Gc<'gc, Node<'gc>>,
+    node: Node<'gc>,
     shift: u32,
     hash: u64,
     e: Entry<'gc>,
-) -> Gc<'gc, Node<'gc>> {
+) -> Node<'gc> {
     let i = chunk(hash, shift);
-    let (present, pos) = node.pos(i);
-    if !present {
-        let mut slots = Vec::with_capacity(node.slots.len() + 1);
-        slots.extend_from_slice(&node.slots[..pos]);
-        slots.push(Slot::Leaf(single(mc, hash, e)));
-        slots.extend_from_slice(&node.slots[pos..]);
-        return Node::new(mc, node.bitmap | (1 << i), slots);
-    }
-    let new_slot = match node.slots[pos] {
-        Slot::Leaf(l) if l.hash == hash => Slot::Leaf(l.with(mc, e)),
-        Slot::Leaf(l) => Slot::Node(two_leaves(mc, shift + BITS, l, single(mc, hash, e))),
-        Slot::Node(n) => Slot::Node(insert_in(mc, n, shift + BITS, hash, e)),
+    let (slot, pos) = node.find(i);
+    let new_slot = match slot {
+        None | Some(Slot::Empty) => {
+            let slots = node.slots();
+            let mut buf = [Slot::Empty; 33];
+            let n = slots.len().min(32);
+            let pos = pos.min(n);
+            buf[..pos].copy_from_slice(&slots[..pos]);
+            buf[pos] = Slot::Leaf(single(mc, hash, e));
+            buf[pos + 1..n + 1].copy_from_slice(&slots[pos..n]);
+            return Node::new(mc, node.bitmap() | (1 << i), &buf[..n + 1]);
+        }
+        Some(Slot::Leaf(l)) if l.hash == hash => Slot::Leaf(l.with(mc, e)),
+        Some(Slot::Leaf(l)) => Slot::Node(two_leaves(mc, shift + BITS, l, single(mc, hash, e))),
+        Some(Slot::Node(n)) => Slot::Node(insert_in(mc, n, shift + BITS, hash, e)),
     };
     node.replaced(mc, pos, new_slot)
 }
@@ -241,37 +304,33 @@ enum Removed<'gc> {
 /// trie is unchanged), `Some(None)` when the trie becomes empty.
 pub fn remove<'gc>(
     mc: &Mutation<'gc>,
-    root: Option<Gc<'gc, Node<'gc>>>,
+    root: Option<Node<'gc>>,
     hash: u64,
     key: Value<'gc>,
-) -> Option<Option<Gc<'gc, Node<'gc>>>> {
+) -> Option<Option<Node<'gc>>> {
     match remove_in(mc, root?, 0, hash, key) {
         Removed::Absent => None,
-        Removed::Empty => Some(None),
+        Removed::Empty | Removed::Slot(Slot::Empty) => Some(None),
         Removed::Slot(Slot::Node(n)) => Some(Some(n)),
         // The root keeps a lone leaf in its own node.
-        Removed::Slot(Slot::Leaf(l)) => Some(Some(Node::new(
-            mc,
-            1 << chunk(l.hash, 0),
-            vec![Slot::Leaf(l)],
-        ))),
+        Removed::Slot(Slot::Leaf(l)) => {
+            Some(Some(Node::new(mc, 1 << chunk(l.hash, 0), &[Slot::Leaf(l)])))
+        }
     }
 }
 
 fn remove_in<'gc>(
     mc: &Mutation<'gc>,
-    node: Gc<'gc, Node<'gc>>,
+    node: Node<'gc>,
     shift: u32,
     hash: u64,
     key: Value<'gc>,
 ) -> Removed<'gc> {
     let i = chunk(hash, shift);
-    let (present, pos) = node.pos(i);
-    if !present {
-        return Removed::Absent;
-    }
-    let outcome = match node.slots[pos] {
-        Slot::Leaf(l) => {
+    let (slot, pos) = node.find(i);
+    let outcome = match slot {
+        None | Some(Slot::Empty) => return Removed::Absent,
+        Some(Slot::Leaf(l)) => {
             if l.hash != hash || l.find(key).is_none() {
                 return Removed::Absent;
             }
@@ -285,12 +344,13 @@ fn remove_in<'gc>(
                 None => Removed::Empty,
             }
         }
-        Slot::Node(n) => remove_in(mc, n, shift + BITS, hash, key),
+        Some(Slot::Node(n)) => remove_in(mc, n, shift + BITS, hash, key),
     };
+    let slots = node.slots();
     match outcome {
         Removed::Absent => Removed::Absent,
         Removed::Slot(s) => {
-            if node.slots.len() == 1 && matches!(s, Slot::Leaf(_)) {
+            if slots.len() == 1 && matches!(s, Slot::Leaf(_)) {
                 // A node whose only content is one leaf is replaced by the leaf.
                 Removed::Slot(s)
             } else {
@@ -298,28 +358,31 @@ fn remove_in<'gc>(
             }
         }
         Removed::Empty => {
-            let bitmap = node.bitmap & !(1 << i);
-            if bitmap == 0 {
-                return Removed::Empty;
+            let bitmap = node.bitmap() & !(1 << i);
+            let rest: Vec<Slot<'gc>> = slots
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| *j != pos)
+                .map(|(_, s)| *s)
+                .collect();
+            match rest[..] {
+                [] => Removed::Empty,
+                [Slot::Leaf(l)] => Removed::Slot(Slot::Leaf(l)),
+                _ => Removed::Slot(Slot::Node(Node::new(mc, bitmap, &rest))),
             }
-            let mut slots = node.slots.to_vec();
-            slots.remove(pos);
-            if let [Slot::Leaf(l)] = slots[..] {
-                return Removed::Slot(Slot::Leaf(l));
-            }
-            Removed::Slot(Slot::Node(Node::new(mc, bitmap, slots)))
         }
     }
 }
 
 /// Calls `f` on every entry, in trie (not insertion) order. Iterative.
-pub fn for_each<'gc>(root: Option<Gc<'gc, Node<'gc>>>, mut f: impl FnMut(&Entry<'gc>)) {
-    let mut stack: Vec<Gc<'gc, Node<'gc>>> = root.into_iter().collect();
+pub fn for_each<'gc>(root: Option<Node<'gc>>, mut f: impl FnMut(&Entry<'gc>)) {
+    let mut stack: Vec<Node<'gc>> = root.into_iter().collect();
     while let Some(n) = stack.pop() {
-        for s in n.slots.iter() {
+        for s in n.slots() {
             match s {
                 Slot::Leaf(l) => l.entries().for_each(&mut f),
                 Slot::Node(m) => stack.push(*m),
+                Slot::Empty => {}
             }
         }
     }
@@ -327,19 +390,30 @@ pub fn for_each<'gc>(root: Option<Gc<'gc, Node<'gc>>>, mut f: impl FnMut(&Entry<
 
 /// Checks the trie invariants (bitmaps match slots, leaves sit on their hash path,
 /// no non-root node is a lone leaf) and returns the number of entries; used by tests.
-pub fn check<'gc>(root: Option<Gc<'gc, Node<'gc>>>) -> Result<usize, String> {
+pub fn check(root: Option<Node<'_>>) -> Result<usize, String> {
     let mut count = 0;
-    let mut stack: Vec<(Gc<'gc, Node<'gc>>, u32, u64)> =
-        root.into_iter().map(|n| (n, 0, 0)).collect();
+    let mut stack: Vec<(Node<'_>, u32, u64)> = root.into_iter().map(|n| (n, 0, 0)).collect();
     while let Some((n, shift, prefix)) = stack.pop() {
-        if n.bitmap.count_ones() as usize != n.slots.len() || n.slots.is_empty() {
+        let slots = n.slots();
+        if n.bitmap().count_ones() as usize != slots.len() || slots.is_empty() {
             return Err("bitmap does not match slots".into());
         }
-        if shift > 0 && n.slots.len() == 1 && matches!(n.slots[0], Slot::Leaf(_)) {
+        if shift > 0 && slots.len() == 1 && matches!(slots[0], Slot::Leaf(_)) {
             return Err("lone leaf below the root".into());
         }
-        let mut bits = n.bitmap;
-        for s in n.slots.iter() {
+        let capacity = match n {
+            Node::N1(_) => 1,
+            Node::N2(_) => 2,
+            Node::N4(_) => 4,
+            Node::N8(_) => 8,
+            Node::N16(_) => 16,
+            Node::N32(_) => 32,
+        };
+        if slots.len() * 2 <= capacity && capacity > 1 {
+            return Err("node larger than needed".into());
+        }
+        let mut bits = n.bitmap();
+        for s in slots {
             let i = bits.trailing_zeros();
             bits &= bits - 1;
             let p = prefix | (u64::from(i) << shift);
@@ -356,6 +430,7 @@ pub fn check<'gc>(root: Option<Gc<'gc, Node<'gc>>>) -> Result<usize, String> {
                     count += l.entries().count();
                 }
                 Slot::Node(m) => stack.push((*m, shift + BITS, p)),
+                Slot::Empty => return Err("empty slot below the bitmap count".into()),
             }
         }
     }

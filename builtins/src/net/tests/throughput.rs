@@ -1,0 +1,54 @@
+//! Prints encode/decode throughput for a 1,000-element list and a 1 MB bytevector
+//! (informative only, never a timed assertion). Meaningful in release:
+//! `cargo test --release -p eta-builtins --lib net::tests::throughput -- --nocapture`.
+
+use super::vm;
+use crate::net::wire::{decode, encode};
+use eta_vm::Value;
+use std::time::Instant;
+
+fn report(what: &str, bytes: usize, iters: u32, secs: f64) {
+    let per = secs / f64::from(iters);
+    eprintln!(
+        "{what}: {:.2} us per message, {:.0} MB/s",
+        per * 1e6,
+        bytes as f64 / per / 1e6
+    );
+}
+
+#[test]
+fn throughput() {
+    let mut vm = vm();
+    vm.with_ctx(|ctx| {
+        let list = Value::list(ctx.mc, (0..1000).map(Value::Int));
+        let bv = Value::bytevector(ctx.mc, vec![0xA5; 1 << 20]);
+        for (name, v, iters) in [
+            ("1000-element list", list, 2000u32),
+            ("1 MB bytevector", bv, 200),
+        ] {
+            let bytes = encode(v, 0).unwrap_or_default();
+            let t = Instant::now();
+            for _ in 0..iters {
+                let b = encode(v, 0).unwrap_or_default();
+                assert_eq!(b.len(), bytes.len());
+            }
+            report(
+                &format!("encode {name}"),
+                bytes.len(),
+                iters,
+                t.elapsed().as_secs_f64(),
+            );
+            let t = Instant::now();
+            for _ in 0..iters {
+                let d = decode(ctx, &bytes, 0);
+                assert!(d.is_ok());
+            }
+            report(
+                &format!("decode {name}"),
+                bytes.len(),
+                iters,
+                t.elapsed().as_secs_f64(),
+            );
+        }
+    });
+}

@@ -1,0 +1,140 @@
+//! Closure transfer between two VMs in one process: capture, bincode round trip, rebuild.
+
+use eta_compiler::Linker;
+use eta_vm::transfer;
+use eta_vm::{Outcome, Vm};
+
+fn vm() -> Result<Vm, String> {
+    eta_builtins::new_vm(Linker::new())
+}
+
+fn eval(vm: &mut Vm, src: &str) -> Result<(), String> {
+    let units = vm.with_host(|h| {
+        let scope = h.linker.new_script_scope();
+        let file = h.linker.add_source("<test>", src, None);
+        let text = h
+            .linker
+            .sources
+            .get(file)
+            .map(|f| f.text.clone())
+            .unwrap_or_default();
+        let forms = eta_compiler::read_all(&text, file).map_err(|e| e.to_string())?;
+        h.linker
+            .compile_in_scope(forms, &scope)
+            .map_err(|e| e.to_string())
+    })?;
+    match vm.run_units(&units) {
+        Outcome::Done => Ok(()),
+        other => Err(format!("{other:?}")),
+    }
+}
+
+fn transfer_result(from: &mut Vm) -> Result<Vec<u8>, String> {
+    from.with_ctx(|ctx| {
+        let v = ctx.st.result;
+        let img =
+            transfer::capture(ctx, v, &|i| format!("upvalue[{i}]")).map_err(|e| e.to_string())?;
+        transfer::encode(&img)
+    })
+}
+
+fn rebuild_and_call(bytes: &[u8]) -> Result<String, String> {
+    let mut to = vm()?;
+    let img = transfer::decode(bytes)?;
+    to.with_ctx(|ctx| -> Result<(), String> {
+        let v = transfer::rebuild(ctx, img)?;
+        ctx.st.result = v;
+        Ok(())
+    })?;
+    match to.call_result() {
+        Outcome::Done => Ok(to.with_result(eta_vm::write_string)),
+        other => Err(format!("{other:?}")),
+    }
+}
+
+#[test]
+fn thunk_with_captures_and_globals() -> Result<(), String> {
+    let mut a = vm()?;
+    eval(
+        &mut a,
+        "(define offset 10)
+         (define (helper x) (* x 2))
+         (define table (vector 1 \"two\" 'three))
+         (let ((n 5) (l (list 1 2 3)) (s \"héllo\") (big (expt 2 100)) (neg -0.0))
+           (lambda () (list (+ offset (helper n)) (length l) (vector-ref table 1) s big neg
+                            ((lambda (k) (* k k)) 3))))",
+    )?;
+    let bytes = transfer_result(&mut a)?;
+    let out = rebuild_and_call(&bytes)?;
+    assert_eq!(
+        out,
+        "(20 3 \"two\" \"héllo\" 1267650600228229401496703205376 -0.0 9)"
+    );
+    Ok(())
+}
+
+#[test]
+fn sharing_and_cycles_survive() -> Result<(), String> {
+    let mut a = vm()?;
+    eval(
+        &mut a,
+        "(define shared (list 1 2))
+         (define cyc (list 'a 'b))
+         (set-cdr! (cdr cyc) cyc)
+         (lambda () (list (eq? (car (list shared)) shared) (eq? (cddr cyc) cyc) (car cyc)))",
+    )?;
+    let bytes = transfer_result(&mut a)?;
+    assert_eq!(rebuild_and_call(&bytes)?, "(#t #t a)");
+    Ok(())
+}
+
+#[test]
+fn mutual_recursion_through_boxes() -> Result<(), String> {
+    let mut a = vm()?;
+    eval(
+        &mut a,
+        "(define (outer)
+           (define (ev? n) (if (= n 0) #t (od? (- n 1))))
+           (define (od? n) (if (= n 0) #f (ev? (- n 1))))
+           (lambda () (list (ev? 10) (od? 7))))
+         (outer)",
+    )?;
+    let bytes = transfer_result(&mut a)?;
+    assert_eq!(rebuild_and_call(&bytes)?, "(#t #t)");
+    Ok(())
+}
+
+#[test]
+fn unsupported_capture_is_named() -> Result<(), String> {
+    let mut a = vm()?;
+    eval(
+        &mut a,
+        "(define config (list 1 2 (open-output-string))) (lambda () config)",
+    )?;
+    let err = a.with_ctx(|ctx| {
+        let v = ctx.st.result;
+        transfer::capture(ctx, v, &|i| format!("upvalue[{i}]"))
+            .err()
+            .map(|e| e.to_string())
+    });
+    assert_eq!(
+        err.as_deref(),
+        Some("global[config][2]: unsupported kind port")
+    );
+    Ok(())
+}
+
+#[test]
+fn corrupt_images_are_rejected() -> Result<(), String> {
+    let mut a = vm()?;
+    eval(&mut a, "(let ((x 1)) (lambda () x))")?;
+    let bytes = transfer_result(&mut a)?;
+    for cut in 0..bytes.len() {
+        // Truncated images must fail to decode or rebuild, never panic.
+        if let Ok(img) = transfer::decode(&bytes[..cut]) {
+            let mut b = vm()?;
+            let _ = b.with_ctx(|ctx| transfer::rebuild(ctx, img).map(|_| ()));
+        }
+    }
+    Ok(())
+}
