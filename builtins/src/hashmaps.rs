@@ -69,7 +69,7 @@ fn add_all<'gc>(
 
 /// `(hash-map k1 v1 k2 v2 ...)` ;; `(hash-map 'a 1 'b 2)` => #hashmap{a 1, b 2}
 fn hash_map<'gc>(ctx: &mut Ctx<'_, 'gc>, a: &[Value<'gc>]) -> NResult<'gc> {
-    if a.len() % 2 != 0 {
+    if !a.len().is_multiple_of(2) {
         return Err(Error::new(
             tags::ARITY,
             "hash-map: expected an even number of arguments",
@@ -177,7 +177,7 @@ fn list_to_hash_map<'gc>(ctx: &mut Ctx<'_, 'gc>, a: &[Value<'gc>]) -> NResult<'g
                 });
         assoc_all(ctx, WHO, HashMapObj::new(), entries)?
     } else {
-        if items.len() % 2 != 0 {
+        if !items.len().is_multiple_of(2) {
             return Err(Error::type_error(WHO, "list of even length", a[0]));
         }
         assoc_all(

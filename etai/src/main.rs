@@ -7,6 +7,22 @@ mod repl;
 mod runner;
 
 fn main() {
+    // A bug in the interpreter is reported as such, with status 70, never as a Rust
+    // panic message and backtrace (language spec §9.8).
+    std::panic::set_hook(Box::new(|info| {
+        let payload = info.payload();
+        let message = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown failure".to_string());
+        let place = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        eprintln!("etai: internal error: {message}{place}");
+        eprintln!("etai: this is a bug in etai, not in your program; please report it");
+    }));
     // The compiler recurses on expression nesting (bounded at 10,000 levels); give the
     // interpreter thread a stack that comfortably holds that.
     let handle = std::thread::Builder::new()
@@ -14,10 +30,10 @@ fn main() {
         .stack_size(512 * 1024 * 1024)
         .spawn(cli::main);
     let code = match handle {
-        Ok(h) => h.join().unwrap_or(70),
+        Ok(h) => h.join().unwrap_or(runner::EXIT_INTERNAL),
         Err(e) => {
             eprintln!("etai: cannot start interpreter thread: {e}");
-            70
+            runner::EXIT_INTERNAL
         }
     };
     std::process::exit(code);

@@ -5,6 +5,7 @@
 use crate::diagnostics;
 use eta_compiler::Linker;
 use eta_vm::{Outcome, Value, Vm};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 /// Exit status for an uncaught error or a missing script.
@@ -76,16 +77,27 @@ pub fn end_output_line(vm: &mut Vm) {
     vm.flush();
 }
 
+/// Flushes the program's output before a diagnostic. On a terminal the output is also
+/// moved to a fresh line (stdout and stderr share the screen); redirected output is
+/// left byte for byte as the program wrote it.
+fn before_diagnostic(vm: &mut Vm) {
+    if std::io::stdout().is_terminal() {
+        end_output_line(vm);
+    } else {
+        vm.flush();
+    }
+}
+
 /// Prints the diagnostic of an uncaught raise.
 pub fn report_uncaught(vm: &mut Vm, u: &eta_vm::Uncaught) {
-    end_output_line(vm);
+    before_diagnostic(vm);
     let text = vm.with_host(|h| diagnostics::uncaught(&h.linker.sources, u));
     eprint!("{text}");
 }
 
 /// Prints the diagnostic of a compile error.
 pub fn report_compile_error(vm: &mut Vm, e: &eta_compiler::CompileError) {
-    end_output_line(vm);
+    before_diagnostic(vm);
     let text = vm.with_host(|h| diagnostics::compile_error(&h.linker.sources, e));
     eprint!("{text}");
 }
@@ -107,7 +119,7 @@ pub fn unwind_all(vm: &mut Vm) -> Option<i32> {
             }
             Outcome::Uncaught(u) => report_uncaught(vm, &u),
             Outcome::Interrupted => {
-                end_output_line(vm);
+                before_diagnostic(vm);
                 eprintln!("interrupted");
             }
         }
@@ -126,7 +138,7 @@ pub fn finish(vm: &mut Vm, outcome: Outcome) -> i32 {
         Outcome::Done => unwind_all(vm).unwrap_or(0),
         Outcome::Exit(n) => n,
         Outcome::Interrupted => {
-            end_output_line(vm);
+            before_diagnostic(vm);
             eprintln!("interrupted");
             unwind_all(vm).unwrap_or(130)
         }

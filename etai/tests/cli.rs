@@ -90,14 +90,33 @@ fn run(args: &[&str], input: &str) -> Result<Run, Box<dyn std::error::Error>> {
     run_in(None, args, input)
 }
 
-/// A fresh directory under the target directory for files a test writes.
-fn scratch(name: &str) -> Result<PathBuf, Box<dyn std::error::Error>> {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("cli-{name}"));
+/// A fresh directory under the target directory for files a test writes; removed
+/// when dropped.
+struct Scratch(PathBuf);
+
+impl std::ops::Deref for Scratch {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn scratch(name: &str) -> Result<Scratch, Box<dyn std::error::Error>> {
+    // The process id keeps concurrent runs of the suite (several checkouts sharing a
+    // target directory) apart.
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("cli-{name}-{}", std::process::id()));
     if dir.exists() {
         std::fs::remove_dir_all(&dir)?;
     }
     std::fs::create_dir_all(&dir)?;
-    Ok(dir)
+    Ok(Scratch(dir))
 }
 
 // ---------------------------------------------------------------------------
@@ -214,7 +233,7 @@ fn arguments_after_the_script_reach_the_program_untouched() -> TestResult {
     let dir = scratch("args")?;
     std::fs::write(dir.join("args.eta"), "(write (command-line-arguments))\n")?;
     let r = run_in(
-        Some(&dir),
+        Some(&*dir),
         &[
             "args.eta",
             "--path",
@@ -272,7 +291,7 @@ fn runtime_error_in_a_call_chain() -> TestResult {
     let dir = scratch("chain")?;
     let src = "(define (first-entry entries)\n  (car entries))\n\n(define (describe data)\n  (list 'first (first-entry data)))\n\n(define (report)\n  (display (describe 42)))\n\n(report)\n";
     std::fs::write(dir.join("report.eta"), src)?;
-    let r = run_in(Some(&dir), &["report.eta"], "")?;
+    let r = run_in(Some(&*dir), &["report.eta"], "")?;
     assert_eq!(r.status, Some(1));
     let expected = "\
 error[runtime.type-error]: car: expected a pair, got 42
@@ -468,7 +487,7 @@ fn repl_load_command() -> TestResult {
         "(define (triple x) (* 3 x))\n(+ 1 1)\n",
     )?;
     let r = run_in(
-        Some(&dir),
+        Some(&*dir),
         &[],
         ",load lib.eta\n(triple 5)\n,load missing.eta\n",
     )?;
@@ -582,6 +601,11 @@ impl Drop for Tmux {
     }
 }
 
+/// The last non-blank line of the screen (an empty prompt shows as `eta>`).
+fn last_line(screen: &str) -> &str {
+    screen.lines().rfind(|l| !l.trim().is_empty()).unwrap_or("")
+}
+
 /// Prompts on the screen (tmux drops the trailing blank of an empty prompt line).
 fn prompts(screen: &str) -> usize {
     screen.lines().filter(|l| l.starts_with("eta>")).count()
@@ -642,8 +666,13 @@ fn repl_in_a_real_terminal() -> TestResult {
         s.contains("string-append") && s.contains("string-length")
     })?;
     assert!(s.contains("string?"), "{s}");
-    // Ctrl-C discards the line being typed.
+    // Ctrl-C discards the line being typed. (Keys typed before the next prompt shows
+    // would be read together with the Ctrl-C and dropped by rustyline: wait for it.)
+    let shown = prompts(&tmux.screen()?);
     tmux.keys(&["C-c"])?;
+    tmux.wait_for("a fresh prompt", |s| {
+        prompts(s) > shown && last_line(s) == "eta>"
+    })?;
     let shown = prompts(&tmux.screen()?);
     tmux.literal("(+ 1 2)")?;
     tmux.keys(&["Enter"])?;
@@ -664,7 +693,9 @@ fn repl_in_a_real_terminal() -> TestResult {
     })?;
     tmux.literal("(square 3)")?;
     tmux.keys(&["Enter"])?;
-    tmux.wait_for("the session to go on", |s| s.lines().any(|l| l == "9"))?;
+    tmux.wait_for("9 and a fresh prompt", |s| {
+        s.lines().any(|l| l == "9") && last_line(s) == "eta>"
+    })?;
 
     // Ctrl-D on an empty line leaves with status 0.
     tmux.keys(&["C-d"])?;
@@ -675,14 +706,21 @@ fn repl_in_a_real_terminal() -> TestResult {
             "-p",
             "-t",
             "repl",
-            "#{pane_dead} #{pane_dead_status}",
+            "#{pane_dead} #{pane_dead_status} #{pane_dead_signal}",
         ])?;
-        let mut parts = dead.split_whitespace();
-        if parts.next() == Some("1") {
-            break parts.next().unwrap_or("").to_string();
+        let parts = dead.split_whitespace().skip(1);
+        // tmux marks the pane dead when the terminal closes and fills in the status
+        // once it has reaped the process.
+        let rest = parts.collect::<Vec<_>>().join(" ");
+        if dead.starts_with('1') && !rest.is_empty() {
+            break rest;
         }
         if start.elapsed() > Duration::from_secs(30) {
-            return Err(format!("etai did not exit after Ctrl-D:\n{}", tmux.screen()?).into());
+            return Err(format!(
+                "etai did not exit after Ctrl-D (pane: {dead:?}); screen:\n{}",
+                tmux.screen()?
+            )
+            .into());
         }
         std::thread::sleep(Duration::from_millis(25));
     };

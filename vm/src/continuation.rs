@@ -19,4 +19,22 @@ pub struct Continuation<'gc> {
     pub handlers: Value<'gc>,
     /// The run (top-level evaluation) this continuation belongs to.
     pub run_id: u64,
+    /// For an escape-only continuation (`catch`, `guard`): the frame and value stack
+    /// heights to cut back to, and the closure and base of the frame it returns to (to
+    /// detect a frame that no longer exists). `frames` and `stack` are then empty.
+    #[collect(require_static)]
+    pub escape: Option<Escape>,
+}
+
+/// Where an escape-only continuation returns.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct Escape {
+    /// Number of frames to keep.
+    pub frames: u32,
+    /// Value stack height to cut back to.
+    pub stack: u32,
+    /// Base of the top kept frame.
+    pub base: u32,
+    /// Address of the top kept frame's closure.
+    pub closure: usize,
 }

@@ -8,6 +8,23 @@ use std::collections::HashSet;
 
 /// Structural equality (`equal?`): iterative, cycle-safe.
 pub fn equal<'gc>(a: Value<'gc>, b: Value<'gc>) -> bool {
+    // Fast paths without the work list: atoms (hash map key comparisons) and strings.
+    if a.is_eqv(b) {
+        return true;
+    }
+    match (a, b) {
+        (Value::Str(s), Value::Str(t)) => {
+            return s.text.borrow().as_str() == t.text.borrow().as_str();
+        }
+        (Value::Pair(_), Value::Pair(_))
+        | (Value::Vector(_), Value::Vector(_))
+        | (Value::Bytevector(_), Value::Bytevector(_))
+        | (Value::Record(_), Value::Record(_))
+        | (Value::HashMap(_), Value::HashMap(_))
+        | (Value::HashSet(_), Value::HashSet(_))
+        | (Value::Foreign(_), Value::Foreign(_)) => {}
+        _ => return false,
+    }
     let mut work: Vec<(Value<'gc>, Value<'gc>)> = vec![(a, b)];
     let mut seen: HashSet<(usize, usize)> = HashSet::new();
     let mut steps = 0usize;

@@ -4,7 +4,7 @@
 
 use crate::closure::{Closure, NativeFn, ProtoObj};
 use crate::condition::{Condition, ErrorInfo, TraceFrame};
-use crate::continuation::Continuation;
+use crate::continuation::{Continuation, Escape};
 use crate::error::{tags, Error, RuntimeError};
 use crate::frame::Frame;
 use crate::host::Host;
@@ -25,6 +25,8 @@ pub enum Action<'gc> {
     Call(Value<'gc>, Vec<Value<'gc>>),
     /// Capture the current continuation and tail-call `f` with it.
     CallCC(Value<'gc>),
+    /// Like `CallCC` with an escape-only continuation (valid while its frame is live).
+    CallEC(Value<'gc>),
     /// Restore a continuation and deliver values to it.
     Throw(Gc<'gc, Continuation<'gc>>, Vec<Value<'gc>>),
     /// Abort the current run: the value was raised and nobody handled it.
@@ -506,7 +508,12 @@ impl<'gc> Root<'gc> {
                                     tail = false;
                                     continue;
                                 }
-                                Ok(Action::CallCC(f)) => {
+                                Ok(act @ (Action::CallCC(_) | Action::CallEC(_))) => {
+                                    let (f, escape) = match act {
+                                        Action::CallEC(f) => (f, true),
+                                        Action::CallCC(f) => (f, false),
+                                        _ => (Value::Unspecified, false),
+                                    };
                                     self.stack.truncate(callee_at + 1);
                                     if tail {
                                         self.shift_for_tail(0);
@@ -514,7 +521,11 @@ impl<'gc> Root<'gc> {
                                     }
                                     let at = self.stack.len() - 1;
                                     self.stack.truncate(at);
-                                    let k = self.capture(mc);
+                                    let k = if escape {
+                                        self.capture_escape(mc)
+                                    } else {
+                                        self.capture(mc)
+                                    };
                                     self.stack.push(f);
                                     self.stack.push(k);
                                     argc = 1;
@@ -620,6 +631,26 @@ impl<'gc> Root<'gc> {
             winders: self.st.winders,
             handlers: self.st.handlers,
             run_id: self.st.host.run_id,
+            escape: None,
+        };
+        Value::Continuation(Gc::new(mc, k))
+    }
+
+    /// Captures an escape-only continuation: just the heights to cut back to.
+    fn capture_escape(&mut self, mc: &Mutation<'gc>) -> Value<'gc> {
+        let top = self.frames.last();
+        let k = Continuation {
+            frames: Vec::new(),
+            stack: Vec::new(),
+            winders: self.st.winders,
+            handlers: self.st.handlers,
+            run_id: self.st.host.run_id,
+            escape: Some(Escape {
+                frames: self.frames.len() as u32,
+                stack: self.stack.len() as u32,
+                base: top.map(|f| f.base).unwrap_or(0),
+                closure: top.map(|f| Gc::as_ptr(f.closure) as usize).unwrap_or(0),
+            }),
         };
         Value::Continuation(Gc::new(mc, k))
     }
@@ -630,10 +661,26 @@ impl<'gc> Root<'gc> {
         k: Gc<'gc, Continuation<'gc>>,
         vals: Vec<Value<'gc>>,
     ) -> Flow {
-        self.frames.clear();
-        self.frames.extend_from_slice(&k.frames);
-        self.stack.clear();
-        self.stack.extend_from_slice(&k.stack);
+        if let Some(e) = k.escape {
+            let (nf, ns) = (e.frames as usize, e.stack as usize);
+            let live = self.frames.len() >= nf
+                && self.stack.len() >= ns
+                && (nf == 0
+                    || (self.frames[nf - 1].base == e.base
+                        && Gc::as_ptr(self.frames[nf - 1].closure) as usize == e.closure));
+            if !live {
+                let err = Error::new(tags::TYPE, "escape continuation called outside its extent");
+                let at = self.stack.len();
+                return self.raise_error(mc, err, at);
+            }
+            self.frames.truncate(nf);
+            self.stack.truncate(ns);
+        } else {
+            self.frames.clear();
+            self.frames.extend_from_slice(&k.frames);
+            self.stack.clear();
+            self.stack.extend_from_slice(&k.stack);
+        }
         self.st.handlers = k.handlers;
         self.st.winders = k.winders;
         let v = if vals.len() == 1 {

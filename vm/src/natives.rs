@@ -59,6 +59,14 @@ fn call_cc<'gc>(_ctx: &mut Ctx<'_, 'gc>, args: &[Value<'gc>]) -> CResult<'gc> {
     Ok(Action::CallCC(args[0]))
 }
 
+/// `(%call/ec proc)`: calls `proc` with an escape-only continuation (cheap: no copy).
+fn call_ec<'gc>(_ctx: &mut Ctx<'_, 'gc>, args: &[Value<'gc>]) -> CResult<'gc> {
+    if !args[0].is_procedure() {
+        return Err(Error::type_error("call/ec", "procedure", args[0]));
+    }
+    Ok(Action::CallEC(args[0]))
+}
+
 /// `(%throw k vals)`: restores continuation `k` with the values in list `vals`.
 fn throw<'gc>(_ctx: &mut Ctx<'_, 'gc>, args: &[Value<'gc>]) -> CResult<'gc> {
     match args[0] {
@@ -385,6 +393,7 @@ pub static VM_NATIVES: &[Native] = natives![
     "values", 0, None, Simple(values);
     "%apply-values", 2, Some(2), Control(apply_values);
     "%call/cc", 1, Some(1), Control(call_cc);
+    "%call/ec", 1, Some(1), Control(call_ec);
     "%throw", 2, Some(2), Control(throw);
     "%continuation-winders", 1, Some(1), Simple(continuation_winders);
     "%winders", 0, Some(0), Simple(winders);

@@ -265,7 +265,7 @@ impl<'gc> Capturer<'gc> {
             Obj::Record { fields, .. } => fields[i] = v,
             Obj::Cell(c) => *c = v,
             Obj::HashMap(entries) => {
-                if i % 2 == 0 {
+                if i.is_multiple_of(2) {
                     entries[i / 2].0 = v
                 } else {
                     entries[i / 2].1 = v

@@ -44,7 +44,7 @@ pub struct StrObj {
     pub mutable: bool,
 }
 
-/// Objects that live outside the VM's knowledge (sockets, ports, hash maps...): defined by
+/// Objects that live outside the VM's knowledge (sockets, ports...): defined by
 /// other crates through the [`Foreign`] trait.
 pub trait Foreign: std::any::Any {
     /// The kind name used in error messages (`"port"`, `"nng-socket"`).

@@ -30,11 +30,18 @@ fn nng_socket<'gc>(ctx: &mut Ctx<'_, 'gc>, a: &[Value<'gc>]) -> NResult<'gc> {
     Ok(socket_value(ctx, shared))
 }
 
-/// An endpoint argument; a URL without a scheme is nng's "Invalid argument".
+/// The transports Eta offers (spec §1.2); nng may have more compiled in.
+const SCHEMES: [&str; 5] = ["tcp", "tcp4", "tcp6", "ipc", "inproc"];
+
+/// An endpoint argument: a URL without a scheme is "Invalid argument", one with any
+/// other scheme than those of [`SCHEMES`] "Not supported".
 fn endpoint_arg<'gc>(who: &str, v: Value<'gc>) -> Result<String, Error<'gc>> {
     let url = args::string(who, v)?;
-    if !url.contains("://") {
+    let Some((scheme, _)) = url.split_once("://") else {
         return Err(from_nng(who, nng::Error::InvalidInput, Some(&url)));
+    };
+    if !SCHEMES.contains(&scheme) {
+        return Err(from_nng(who, nng::Error::NotSupported, Some(&url)));
     }
     Ok(url)
 }
@@ -43,9 +50,9 @@ fn endpoint_arg<'gc>(who: &str, v: Value<'gc>) -> Result<String, Error<'gc>> {
 fn nng_listen<'gc>(_ctx: &mut Ctx<'_, 'gc>, a: &[Value<'gc>]) -> NResult<'gc> {
     const WHO: &str = "nng-listen";
     let shared = socket_arg(WHO, a[0])?;
-    let url = args::string(WHO, a[1])?;
+    args::string(WHO, a[1])?;
     let sock = shared.nng_socket().ok_or_else(|| closed(WHO))?;
-    let url = endpoint_arg(WHO, a[1]).map(|_| url)?;
+    let url = endpoint_arg(WHO, a[1])?;
     let listener = nng::Listener::new(&sock, &url).map_err(|e| from_nng(WHO, e, Some(&url)))?;
     if url.starts_with("tcp") {
         if let Ok(port) = listener.get_opt::<BoundPort>() {
@@ -110,6 +117,7 @@ fn nng_dial<'gc>(ctx: &mut Ctx<'_, 'gc>, a: &[Value<'gc>]) -> NResult<'gc> {
     let min = Duration::from_millis(min.max(10).unsigned_abs());
     let max = Duration::from_millis(max.max(0).unsigned_abs()).max(min);
     let mut backoff = min;
+    ctx.st.host.flush_out();
     loop {
         let last = match nng::Dialer::new(&sock, &url, false) {
             Ok(_) => return Ok(a[0]),

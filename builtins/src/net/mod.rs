@@ -20,6 +20,8 @@ mod walk;
 pub mod wire;
 
 #[cfg(test)]
+mod socket_tests;
+#[cfg(test)]
 mod tests;
 
 pub use builtins::NATIVES;

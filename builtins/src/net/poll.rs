@@ -4,10 +4,11 @@
 
 use super::flags::Limit;
 use super::nng_error::{closed, interrupted};
-use super::socket::{as_socket, Role, SocketShared};
+use super::socket::{as_socket, Protocol, Role, SocketShared};
 use super::wait::FdSet;
 use eta_vm::{write_truncated, Ctx, Error, NResult, Value};
 use std::sync::Arc;
+use std::time::Instant;
 
 /// One polled socket and the events asked for.
 struct Entry<'gc> {
@@ -84,17 +85,20 @@ pub(crate) fn nng_poll<'gc>(ctx: &mut Ctx<'_, 'gc>, a: &[Value<'gc>]) -> NResult
     }
     let mut fds = FdSet::new();
     let mut send_slots = vec![None; entries.len()];
+    let mut wake_slots = vec![None; entries.len()];
     loop {
         let mut ready = vec![false; entries.len()];
         fds.clear();
         for (i, e) in entries.iter().enumerate() {
-            e.shared.wake.drain();
             let mut st = e.shared.lock();
             if st.is_closed() {
                 return Err(closed(WHO));
             }
             let peer_gone = st.peer_end.is_some() && st.role != Role::Plain;
-            if e.recv {
+            // After its deadline a survey delivers nothing (recv! returns #f).
+            let survey_over = e.shared.protocol == Protocol::Surveyor
+                && st.survey_deadline.is_some_and(|d| Instant::now() >= d);
+            if e.recv && !survey_over {
                 match st.has_item(e.shared.protocol) {
                     Ok(true) => ready[i] = true,
                     Err(nng::Error::Closed) => return Err(closed(WHO)),
@@ -110,7 +114,7 @@ pub(crate) fn nng_poll<'gc>(ctx: &mut Ctx<'_, 'gc>, a: &[Value<'gc>]) -> NResult
                 ready[i] |= peer_gone;
                 send_slots[i] = fds.add(st.send_fd());
             }
-            fds.add(Some(e.shared.wake.fd()));
+            wake_slots[i] = fds.add(Some(e.shared.wake.fd()));
         }
         // With a socket ready, only look whether the send descriptors are ready too.
         let deadline = if ready.contains(&true) {
@@ -122,6 +126,10 @@ pub(crate) fn nng_poll<'gc>(ctx: &mut Ctx<'_, 'gc>, a: &[Value<'gc>]) -> NResult
             .map_err(|_| interrupted(WHO))?;
         for (i, slot) in send_slots.iter().enumerate() {
             ready[i] |= fds.ready(*slot);
+            // Re-checked on the next round: the wake-up can be consumed.
+            if fds.ready(wake_slots[i]) {
+                entries[i].shared.wake.drain();
+            }
         }
         if ready.contains(&true) {
             let mut out: Vec<Value<'gc>> = Vec::new();

@@ -102,13 +102,21 @@ pub(crate) fn receive<'gc>(
     let mut limit: Option<Limit> = None;
     let mut fds = FdSet::new();
     loop {
-        shared.wake.drain();
         let (recv_fd, limit_now) = {
             let mut st = shared.lock();
             if st.is_closed() {
                 return Err(closed(who));
             }
-            let lim = *limit.get_or_insert_with(|| timing.limit(st.options.recv_timeout));
+            let mut lim = *limit.get_or_insert_with(|| timing.limit(st.options.recv_timeout));
+            // A survey is over at its deadline, even for replies nng still holds.
+            if shared.protocol == Protocol::Surveyor {
+                if let Some(end) = st.survey_deadline {
+                    if Instant::now() >= end {
+                        return Ok(Got::Timeout);
+                    }
+                    lim = lim.at_most(end);
+                }
+            }
             match st.next_item(shared.protocol) {
                 Ok(Some(Item::Message(m))) => return Ok(Got::Message(m)),
                 Ok(Some(Item::Down(r))) => {
@@ -132,15 +140,6 @@ pub(crate) fn receive<'gc>(
             if let Some(end) = &st.peer_end {
                 return Ok(Got::Ended(end.clone()));
             }
-            let mut lim = lim;
-            if shared.protocol == Protocol::Surveyor {
-                if let Some(end) = st.survey_deadline {
-                    if Instant::now() >= end {
-                        return Ok(Got::Timeout);
-                    }
-                    lim = lim.at_most(end);
-                }
-            }
             (st.recv_fd(), lim)
         };
         if limit_now.expired() {
@@ -148,9 +147,14 @@ pub(crate) fn receive<'gc>(
         }
         fds.clear();
         fds.add(recv_fd);
-        fds.add(Some(shared.wake.fd()));
+        let wake = fds.add(Some(shared.wake.fd()));
         fds.wait(host, limit_now.deadline())
             .map_err(|_| interrupted(who))?;
+        // Everything is checked again before the next wait, so a wake-up (an event, or
+        // a stale one already handled) can be consumed now.
+        if fds.ready(wake) {
+            shared.wake.drain();
+        }
     }
 }
 

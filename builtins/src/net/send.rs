@@ -3,12 +3,16 @@
 //! on nng's send descriptor until nng accepts the message or the time is up.
 
 use super::error::too_big;
+use super::flags::Limit;
 use super::flags::{unknown_flag, Timing};
 use super::message::{encode_message, Format};
 use super::nng_error::{closed, from_nng, interrupted, nng_error};
-use super::socket::{socket_arg, Protocol, Role, SocketShared, State};
+use super::socket::{socket_arg, Item, Protocol, Role, SocketShared, State};
 use super::wait::{deadline_after, FdSet};
+use eta_vm::host::WakeFd;
 use eta_vm::{write_truncated, Ctx, Error, Host, NResult, Value};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
 /// How the value becomes the message body.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -69,9 +73,67 @@ fn check_can_send<'gc>(st: &State, who: &str) -> Result<(), Error<'gc>> {
     Ok(())
 }
 
+/// How an asynchronous send ended (the message comes back on failure).
+type SendOutcome = Result<(), (nng::Message, nng::Error)>;
+
+/// The reusable asynchronous send of a socket: an nng aio whose completion callback
+/// (run on an nng thread) stores the result and wakes the socket's wake-up descriptor.
+pub(crate) struct SendOp {
+    aio: nng::Aio,
+    done: Arc<Mutex<Option<SendOutcome>>>,
+}
+
+impl SendOp {
+    fn new(wake: Arc<WakeFd>) -> Result<SendOp, nng::Error> {
+        let done: Arc<Mutex<Option<SendOutcome>>> = Arc::new(Mutex::new(None));
+        let slot = done.clone();
+        let aio = nng::Aio::new(move |_aio, result| {
+            if let nng::AioResult::Send(r) = result {
+                *slot.lock().unwrap_or_else(|e| e.into_inner()) = Some(r);
+            }
+            wake.wake();
+        })?;
+        Ok(SendOp { aio, done })
+    }
+
+    fn take(&self) -> Option<SendOutcome> {
+        self.done.lock().unwrap_or_else(|e| e.into_inner()).take()
+    }
+
+    /// Cancels the send and waits for its completion callback.
+    fn cancel(&self) -> Option<SendOutcome> {
+        self.aio.cancel();
+        self.aio.wait();
+        self.take()
+    }
+}
+
+/// Whether a failed non-blocking send leaves the protocol's state intact. nng 1.4's
+/// rep0 and respondent0 refuse every non-blocking send they cannot finish at once and
+/// forget the pending request when they do, so those always send asynchronously.
+fn nonblocking_send_is_safe(p: Protocol) -> bool {
+    !matches!(p, Protocol::Rep | Protocol::Respondent)
+}
+
+/// A successful send: a surveyor's survey starts now, and replies to the previous one
+/// that `nng-poll` had queued are dropped (as nng drops those it holds).
+fn sent(st: &mut State, protocol: Protocol) -> bool {
+    if protocol == Protocol::Surveyor {
+        let ms = st.options.survey_time.max(0).unsigned_abs();
+        st.survey_deadline = deadline_after(ms);
+        st.queue.retain(|i| matches!(i, Item::Down(_)));
+    }
+    true
+}
+
 /// Sends one message, waiting as `timing` says (the socket's `send-timeout` by
 /// default). `Ok(false)` only for [`Timing::NoBlock`] when nng would have had to wait;
 /// a timeout that expires raises `"Timed out"`.
+///
+/// The fast path is one non-blocking send. When it would block, the send is handed to
+/// nng asynchronously (with the remaining time as its timeout) and the VM waits in
+/// `poll(2)` on the socket's wake-up descriptor, which the completion signals, and on
+/// the interrupt descriptor.
 pub(crate) fn send_message<'gc>(
     host: &mut Host,
     shared: &SocketShared,
@@ -80,41 +142,91 @@ pub(crate) fn send_message<'gc>(
     who: &str,
 ) -> Result<bool, Error<'gc>> {
     let mut msg = msg;
-    let mut limit = None;
-    let mut fds = FdSet::new();
-    loop {
-        shared.wake.drain();
-        let (send_fd, lim) = {
-            let mut st = shared.lock();
-            check_can_send(&st, who)?;
-            let lim = *limit.get_or_insert_with(|| timing.limit(st.options.send_timeout));
+    let limit = {
+        let mut st = shared.lock();
+        check_can_send(&st, who)?;
+        let limit = timing.limit(st.options.send_timeout);
+        if nonblocking_send_is_safe(shared.protocol) {
             let Some(sock) = st.socket() else {
                 return Err(closed(who));
             };
             match sock.try_send(msg) {
-                Ok(()) => {
-                    if shared.protocol == Protocol::Surveyor {
-                        let ms = st.options.survey_time.max(0).unsigned_abs();
-                        st.survey_deadline = deadline_after(ms);
-                    }
-                    return Ok(true);
-                }
+                Ok(()) => return Ok(sent(&mut st, shared.protocol)),
                 Err((m, nng::Error::TryAgain)) => msg = m,
                 Err((_, e)) => return Err(from_nng(who, e, None)),
             }
-            (st.send_fd(), lim)
+            if timing == Timing::NoBlock {
+                return Ok(false);
+            }
+            if limit.expired() {
+                return Err(from_nng(who, nng::Error::TimedOut, None));
+            }
+        }
+        limit
+    };
+    let mut op_slot = shared.send_op.lock().unwrap_or_else(|e| e.into_inner());
+    if op_slot.is_none() {
+        *op_slot = Some(SendOp::new(shared.wake.clone()).map_err(|e| from_nng(who, e, None))?);
+    }
+    let Some(op) = op_slot.as_ref() else {
+        return Err(closed(who));
+    };
+    op.take();
+    let timeout = match limit {
+        // Started without a limit and cancelled at once: whatever nng cannot finish
+        // immediately is not sent.
+        Limit::Now | Limit::Never => None,
+        Limit::At(d) => Some(d.saturating_duration_since(Instant::now())),
+    };
+    op.aio
+        .set_timeout(timeout)
+        .map_err(|e| from_nng(who, e, None))?;
+    {
+        let st = shared.lock();
+        check_can_send(&st, who)?;
+        let Some(sock) = st.socket() else {
+            return Err(closed(who));
         };
-        if timing == Timing::NoBlock {
-            return Ok(false);
+        sock.send_async(&op.aio, msg)
+            .map_err(|(_, e)| from_nng(who, e, None))?;
+    }
+    let result = if matches!(limit, Limit::Now) {
+        op.cancel()
+    } else {
+        let mut fds = FdSet::new();
+        loop {
+            shared.wake.drain();
+            if let Some(r) = op.take() {
+                break Some(r);
+            }
+            let gone = {
+                let st = shared.lock();
+                check_can_send(&st, who).err()
+            };
+            if let Some(e) = gone {
+                // The actor or parent at the other end is gone: stop waiting.
+                return match op.cancel() {
+                    Some(Ok(())) => Ok(sent(&mut shared.lock(), shared.protocol)),
+                    _ => Err(e),
+                };
+            }
+            fds.clear();
+            fds.add(Some(shared.wake.fd()));
+            if fds.wait(host, None).is_err() {
+                return match op.cancel() {
+                    Some(Ok(())) => Ok(sent(&mut shared.lock(), shared.protocol)),
+                    _ => Err(interrupted(who)),
+                };
+            }
         }
-        if lim.expired() {
-            return Err(from_nng(who, nng::Error::TimedOut, None));
+    };
+    match result {
+        Some(Ok(())) => Ok(sent(&mut shared.lock(), shared.protocol)),
+        Some(Err((_, nng::Error::Canceled))) | None if timing == Timing::NoBlock => Ok(false),
+        Some(Err((_, nng::Error::Canceled))) | None => {
+            Err(from_nng(who, nng::Error::TimedOut, None))
         }
-        fds.clear();
-        fds.add(send_fd);
-        fds.add(Some(shared.wake.fd()));
-        fds.wait(host, lim.deadline())
-            .map_err(|_| interrupted(who))?;
+        Some(Err((_, e))) => Err(from_nng(who, e, None)),
     }
 }
 

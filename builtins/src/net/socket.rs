@@ -14,6 +14,7 @@
 //! or `nng_close`, because those wait for pipe callbacks, which take the mutex.
 
 use super::nng_error::closed;
+use super::send::SendOp;
 use eta_vm::host::WakeFd;
 use eta_vm::{Ctx, Error, Foreign, ForeignObj, Gc, Value};
 use nng::options::{Options as _, RecvFd, RecvMaxSize, SendFd};
@@ -349,9 +350,12 @@ impl State {
 pub struct SocketShared {
     /// The protocol.
     pub protocol: Protocol,
-    /// Readable when an event was queued (pipe removal, heartbeat timeout, actor end).
-    pub wake: WakeFd,
+    /// Readable when an event was queued (pipe removal, heartbeat timeout, actor end)
+    /// or an asynchronous send finished.
+    pub wake: Arc<WakeFd>,
     state: Mutex<State>,
+    /// The reusable asynchronous send of `send!`'s slow path (created on first use).
+    pub(crate) send_op: Mutex<Option<SendOp>>,
     /// Signalled when the heartbeat is replaced or the socket closed.
     pub(crate) heartbeat_cv: Condvar,
 }
@@ -366,7 +370,8 @@ impl SocketShared {
         socket.set_opt::<RecvMaxSize>(DEFAULT_MAX_MESSAGE_SIZE)?;
         let shared = Arc::new(SocketShared {
             protocol,
-            wake,
+            wake: Arc::new(wake),
+            send_op: Mutex::new(None),
             state: Mutex::new(State {
                 socket: None,
                 closing: false,
@@ -436,6 +441,13 @@ impl SocketShared {
         self.heartbeat_cv.notify_all();
         socket.close();
         drop(socket);
+        // Idle here (sends finish before `send!` returns); freed on this thread.
+        let op = self
+            .send_op
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
+        drop(op);
         for hook in hooks {
             hook();
         }

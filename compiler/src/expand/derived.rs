@@ -416,7 +416,8 @@ impl<'l> Cx<'l> {
         ))
     }
 
-    /// `(guard (var clause ...) body ...)`.
+    /// `(guard (var clause ...) body ...)`: the clause tests are compiled into a
+    /// selector returning a thunk for the chosen clause body, or `#f` (re-raise).
     pub fn guard(&mut self, items: &[Datum], span: Span, env: &Env) -> CResult<Datum> {
         if items.len() < 3 {
             return Err(CompileError::syntax(
@@ -431,23 +432,63 @@ impl<'l> Cx<'l> {
                 CompileError::syntax("guard: expected (var clause ...)", items[1].span)
             })?;
         let var = spec[0].clone();
-        let reraise = self.gensym("reraise", span);
-        let mut clauses = spec[1..].to_vec();
-        let has_else = clauses
-            .last()
-            .and_then(|c| c.as_list())
-            .is_some_and(|p| !p.is_empty() && self.is_aux(env, &p[0], "else"));
+        let mut clauses = Vec::new();
+        let mut has_else = false;
+        for c in &spec[1..] {
+            let parts = c
+                .as_list()
+                .filter(|p| !p.is_empty())
+                .ok_or_else(|| CompileError::syntax("guard: bad clause", c.span))?;
+            let thunk_of = |cx: &mut Self, body: Vec<Datum>| {
+                form(
+                    cx.core("%transparent-lambda", c.span),
+                    std::iter::once(nil(c.span)).chain(body).collect(),
+                    c.span,
+                )
+            };
+            let clause = if self.is_aux(env, &parts[0], "else") {
+                has_else = true;
+                let t = thunk_of(self, parts[1..].to_vec());
+                vec![parts[0].clone(), t]
+            } else if parts.len() >= 2 && self.is_aux(env, &parts[1], "=>") {
+                if parts.len() != 3 {
+                    return Err(CompileError::syntax(
+                        "guard: expected (test => procedure)",
+                        c.span,
+                    ));
+                }
+                let t = self.gensym("t", c.span);
+                let call = Datum::list(vec![parts[2].clone(), t.clone()], c.span);
+                let thunk = thunk_of(self, vec![call]);
+                let recv = form(
+                    self.core("%transparent-lambda", c.span),
+                    vec![Datum::list(vec![t], c.span), thunk],
+                    c.span,
+                );
+                vec![parts[0].clone(), parts[1].clone(), recv]
+            } else if parts.len() == 1 {
+                let t = self.gensym("t", c.span);
+                let thunk = thunk_of(self, vec![t.clone()]);
+                let recv = form(
+                    self.core("%transparent-lambda", c.span),
+                    vec![Datum::list(vec![t], c.span), thunk],
+                    c.span,
+                );
+                vec![parts[0].clone(), self.core("=>", c.span), recv]
+            } else {
+                let t = thunk_of(self, parts[1..].to_vec());
+                vec![parts[0].clone(), t]
+            };
+            clauses.push(Datum::list(clause, c.span));
+        }
         if !has_else {
             let els = self.core("else", span);
-            clauses.push(Datum::list(
-                vec![els, Datum::list(vec![reraise.clone()], span)],
-                span,
-            ));
+            clauses.push(Datum::list(vec![els, boolean(false, span)], span));
         }
         let cond = form(self.core("cond", span), clauses, span);
-        let handler = form(
+        let select = form(
             self.core("%transparent-lambda", span),
-            vec![Datum::list(vec![var, reraise], span), cond],
+            vec![Datum::list(vec![var], span), cond],
             span,
         );
         let body = form(
@@ -457,7 +498,7 @@ impl<'l> Cx<'l> {
                 .collect(),
             span,
         );
-        Ok(form(self.core("%guard", span), vec![handler, body], span))
+        Ok(form(self.core("%guard", span), vec![select, body], span))
     }
 
     /// `(catch 'tag expr)` / `(catch expr)`.

@@ -188,7 +188,8 @@ impl<'l> Cx<'l> {
             }
             Special::Parameterize => {
                 let e = self.parameterize(items, span)?;
-                self.expr(&e, env)
+                let e = self.expr(&e, env)?;
+                Ok(self.non_tail(e))
             }
             Special::Delay | Special::DelayForce => {
                 if items.len() != 2 {
@@ -212,14 +213,24 @@ impl<'l> Cx<'l> {
             }
             Special::Guard => {
                 let e = self.guard(items, span, env)?;
-                self.expr(&e, env)
+                let e = self.expr(&e, env)?;
+                Ok(self.non_tail(e))
             }
             Special::Catch => {
                 let e = self.catch(items, span)?;
-                self.expr(&e, env)
+                let e = self.expr(&e, env)?;
+                Ok(self.non_tail(e))
             }
             Special::Aux(a) => Err(CompileError::syntax(format!("{a}: bad syntax"), span)),
         }
+    }
+
+    /// Wraps `e` so it is never compiled as a tail call: the frame of a procedure whose
+    /// body ends in `catch`, `guard` or `parameterize` stays in stack traces (their
+    /// bodies are not tail positions anyway).
+    fn non_tail(&mut self, e: Expr) -> Expr {
+        let v = self.new_var("%value");
+        Expr::Let(vec![v], vec![e], Box::new(Expr::Local(v, Span::DUMMY)))
     }
 
     /// Classifies a special form at body or top level.

@@ -156,15 +156,17 @@ impl<'l> Cx<'l> {
         match &d.kind {
             DatumKind::Symbol(name) => self.variable(name, d.span, env),
             DatumKind::List(items, tail) => {
-                if tail.is_some() {
+                let head = &items[0];
+                let binding = head.as_symbol().and_then(|name| self.lookup(env, name));
+                // A macro use may be an improper list (R7RS 4.3.2); anything else may not.
+                if tail.is_some() && !matches!(binding, Some(Binding::Macro(_))) {
                     return Err(CompileError::syntax(
                         "bad syntax: a call cannot be an improper list",
                         d.span,
                     ));
                 }
-                let head = &items[0];
-                if let Some(name) = head.as_symbol() {
-                    match self.lookup(env, name) {
+                if head.as_symbol().is_some() {
+                    match binding {
                         Some(Binding::Special(s)) => return self.special_form(s, d, items, env),
                         Some(Binding::Macro(m)) => {
                             let expanded = self.expand_macro(&m, d, env)?;
@@ -474,8 +476,9 @@ impl<'l> Cx<'l> {
     /// Classifies a body or top-level form, expanding macros at its head.
     pub fn classify(&mut self, d: &Datum, env: &Env) -> CResult<Classified> {
         let mut d = d.clone();
+        let mut expansions = 0usize;
         loop {
-            let DatumKind::List(items, None) = &d.kind else {
+            let DatumKind::List(items, tail) = &d.kind else {
                 return Ok(Classified::Expr(d));
             };
             let Some(head) = items[0].as_symbol() else {
@@ -483,9 +486,18 @@ impl<'l> Cx<'l> {
             };
             match self.lookup(env, head) {
                 Some(Binding::Macro(m)) => {
+                    expansions += 1;
+                    if expansions > MAX_DEPTH {
+                        return Err(CompileError::new(
+                            CompileErrorKind::Limit,
+                            "macro expansion too deep",
+                            d.span,
+                        ));
+                    }
                     d = self.expand_macro(&m, &d, env)?;
                     continue;
                 }
+                _ if tail.is_some() => return Ok(Classified::Expr(d)),
                 Some(Binding::Special(s)) => return self.classify_special(s, &d, items, env),
                 _ => return Ok(Classified::Expr(d)),
             }

@@ -149,7 +149,7 @@ fn load(session: &mut Session, arg: &str) -> Flow {
     let forms = match session.read(path, &text, dir) {
         Ok(f) => f,
         Err(e) => {
-            runner::report_compile_error(&mut session.vm, &e);
+            session.report_compile_error(&e);
             return Flow::Continue(Status::Failed);
         }
     };
@@ -190,7 +190,7 @@ fn expand_form(session: &mut Session, arg: &str) -> Flow {
     let forms = match session.read("<repl>", arg, None) {
         Ok(f) => f,
         Err(e) => {
-            runner::report_compile_error(&mut session.vm, &e);
+            session.report_compile_error(&e);
             return Flow::Continue(Status::Failed);
         }
     };
@@ -205,7 +205,7 @@ fn expand_form(session: &mut Session, arg: &str) -> Flow {
                 say(session, &format!("{text}\n"));
             }
             Err(e) => {
-                runner::report_compile_error(&mut session.vm, &e);
+                session.report_compile_error(&e);
                 return Flow::Continue(Status::Failed);
             }
         }
@@ -228,7 +228,7 @@ fn disassemble(session: &mut Session, arg: &str) -> Flow {
     let mut forms = match session.read("<repl>", arg, None) {
         Ok(f) => f,
         Err(e) => {
-            runner::report_compile_error(&mut session.vm, &e);
+            session.report_compile_error(&e);
             return Flow::Continue(Status::Failed);
         }
     };

@@ -28,7 +28,11 @@ fn render_one(
     global_name: &dyn Fn(u32) -> String,
 ) {
     let name = proto.display_name();
-    let _ = write!(out, "{name}: {}, {} locals", arity(proto), proto.nlocals);
+    let locals = match proto.nlocals {
+        1 => "1 local".to_string(),
+        n => format!("{n} locals"),
+    };
+    let _ = write!(out, "{name}: {}, {locals}", arity(proto));
     if !proto.span.is_dummy() {
         let _ = write!(
             out,

@@ -138,7 +138,7 @@ impl Session {
         let forms = match self.read(name, text, None) {
             Ok(f) => f,
             Err(e) => {
-                runner::report_compile_error(&mut self.vm, &e);
+                self.report_compile_error(&e);
                 return Status::Failed;
             }
         };
@@ -174,7 +174,7 @@ impl Session {
         match self.compile(form) {
             Ok(units) => self.run(&units, echo),
             Err(e) => {
-                runner::report_compile_error(&mut self.vm, &e);
+                self.report_compile_error(&e);
                 Status::Failed
             }
         }
@@ -203,7 +203,7 @@ impl Session {
             }
             Outcome::Exit(n) => Status::Exit(n),
             Outcome::Uncaught(u) => {
-                runner::report_uncaught(&mut self.vm, &u);
+                self.report_uncaught(&u);
                 self.unwind()
             }
             Outcome::Interrupted => {
@@ -223,6 +223,18 @@ impl Session {
             Some(n) => Status::Exit(n),
             None => Status::Failed,
         }
+    }
+
+    /// Reports a compile error, on a fresh line after the program's output.
+    pub fn report_compile_error(&mut self, e: &CompileError) {
+        self.end_output_line();
+        runner::report_compile_error(&mut self.vm, e);
+    }
+
+    /// Reports an uncaught raise, on a fresh line after the program's output.
+    pub fn report_uncaught(&mut self, u: &eta_vm::Uncaught) {
+        self.end_output_line();
+        runner::report_uncaught(&mut self.vm, u);
     }
 
     /// Flushes program output, ending a partial line, before a prompt.
