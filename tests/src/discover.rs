@@ -17,6 +17,9 @@ pub enum Kind {
     /// A cookbook demo: stdout must equal `NAME.out` (which exists), and the
     /// status `NAME.status` (0 when absent).
     Golden,
+    /// A `std.test` suite (`stdlib/tests/*.test.eta`): exits 0 and prints no TAP
+    /// `not ok` line.
+    Tap,
 }
 
 /// One test script.
@@ -42,7 +45,7 @@ impl Case {
     pub fn default_status(&self) -> i32 {
         match self.kind {
             Kind::Diagnostic => 1,
-            Kind::Assertion | Kind::Golden => 0,
+            Kind::Assertion | Kind::Golden | Kind::Tap => 0,
         }
     }
 }
@@ -71,6 +74,9 @@ pub fn discover(root: &Path) -> io::Result<Vec<Case>> {
             Kind::Assertion
         };
         cases.push(case(&tests, script, kind, true));
+    }
+    for script in eta_files(&root.join("stdlib").join("tests"))? {
+        cases.push(case(root, script, Kind::Tap, false));
     }
     for script in eta_files(&root.join("cookbook"))? {
         if script.with_extension("out").is_file() {

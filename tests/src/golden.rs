@@ -56,6 +56,11 @@ pub fn check(case: &Case, output: &Output, bless: bool) -> Verdict {
             &mut failures,
         );
     }
+    if case.kind == Kind::Tap {
+        if let Some(line) = output.stdout.lines().find(|l| l.starts_with("not ok")) {
+            failures.push((format!("TAP failure: {line}"), output.stdout.clone()));
+        }
+    }
     let out_file = case.sibling("out");
     if case.kind == Kind::Golden || out_file.is_file() {
         compare_with_file(&out_file, "stdout", &output.stdout, &mut failures);
@@ -157,7 +162,7 @@ fn bless_goldens(case: &Case, output: &Output, status: i32) -> std::io::Result<(
                 fs::write(&out, &output.stdout)?;
             }
         }
-        Kind::Assertion | Kind::Golden => {
+        Kind::Assertion | Kind::Golden | Kind::Tap => {
             if out.is_file() {
                 fs::write(&out, &output.stdout)?;
             }

@@ -15,6 +15,7 @@
 //! | `tests/lang/**/*.eta`, `tests/limits/**/*.eta`, `tests/net/**/*.eta` | exit status 0 (or `NAME.status`), and stdout equals `NAME.out` if that exists |
 //! | `tests/errors/**/*.eta` | stderr equals `NAME.stderr`, status equals `NAME.status` (default 1), stdout equals `NAME.out` if it exists |
 //! | `cookbook/**/*.eta` with a sibling `NAME.out` | exit status 0 (or `NAME.status`) and stdout equals `NAME.out` |
+//! | `stdlib/tests/*.test.eta` (`std.test` suites printing TAP) | exit status 0 and no `not ok` line |
 //! | `tests/wishlist/**/*.eta` | as above (a diagnostic test when `NAME.stderr` exists); a failure is reported as *ignored* with the reason, never fatal |
 //!
 //! A sibling `NAME.env` (`KEY=VALUE` lines) adds environment variables for
