@@ -23,5 +23,7 @@ pub use error::{CompileError, CompileErrorKind};
 pub use expand::prim_name;
 pub use linker::{Linker, Module, Unit};
 pub use proto::{Capture, Literal, Op, Prim, ProtoKind, Prototype};
-pub use reader::{parse_number, read_all, read_bytes, Number, ReadError, ReadErrorKind, Reader};
+pub use reader::{
+    parse_number, read_all, read_bytes, reads_as_symbol, Number, ReadError, ReadErrorKind, Reader,
+};
 pub use span::{FileId, Pos, SourceFile, SourceMap, Span};

@@ -468,7 +468,7 @@ pub fn symbol_needs_bars(name: &str) -> bool {
     }) {
         return true;
     }
-    eta_compiler::parse_number(name, 10).is_some()
+    !eta_compiler::reads_as_symbol(name)
 }
 
 /// Writes a symbol, bar-quoted if needed.

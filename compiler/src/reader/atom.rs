@@ -88,3 +88,12 @@ pub(crate) fn classify_hash_atom(text: &str) -> Result<DatumKind, ReadErrorKind>
         _ => Err(ReadErrorKind::InvalidHashSyntax(text.to_string())),
     }
 }
+
+/// Whether a bare token `name` reads back as the symbol `name` (the printer uses this
+/// to decide when a symbol needs `|...|`). Delimiter characters are checked by the caller.
+pub fn reads_as_symbol(name: &str) -> bool {
+    match classify_atom(name, false) {
+        Ok(AtomKind::Datum(DatumKind::Symbol(s))) => &*s == name,
+        _ => false,
+    }
+}

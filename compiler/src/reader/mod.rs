@@ -9,6 +9,7 @@
 
 mod assemble;
 mod atom;
+pub use atom::reads_as_symbol;
 mod error;
 mod labels;
 mod lexer;
