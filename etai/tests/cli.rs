@@ -622,10 +622,14 @@ fn repl_in_a_real_terminal() -> TestResult {
     let tmux = Tmux {
         socket: format!("etai-test-{}", std::process::id()),
     };
+    // The shell records etai's exit status in a file: tmux's own pane status is not
+    // always filled in on a loaded machine.
+    let status_file = dir.join("status");
     let command = format!(
-        "env ETAI_HISTORY='{}' NO_COLOR=1 TERM=xterm '{}'",
+        "env ETAI_HISTORY='{}' NO_COLOR=1 TERM=xterm '{}'; echo $? > '{}'",
         history.display(),
-        env!("CARGO_BIN_EXE_etai")
+        env!("CARGO_BIN_EXE_etai"),
+        status_file.display()
     );
     tmux.cmd(&[
         "new-session",
@@ -701,23 +705,14 @@ fn repl_in_a_real_terminal() -> TestResult {
     tmux.keys(&["C-d"])?;
     let start = Instant::now();
     let status = loop {
-        let dead = tmux.cmd(&[
-            "display-message",
-            "-p",
-            "-t",
-            "repl",
-            "#{pane_dead} #{pane_dead_status} #{pane_dead_signal}",
-        ])?;
-        let parts = dead.split_whitespace().skip(1);
-        // tmux marks the pane dead when the terminal closes and fills in the status
-        // once it has reaped the process.
-        let rest = parts.collect::<Vec<_>>().join(" ");
-        if dead.starts_with('1') && !rest.is_empty() {
-            break rest;
+        if let Ok(text) = std::fs::read_to_string(&status_file) {
+            if text.ends_with('\n') {
+                break text.trim().to_string();
+            }
         }
         if start.elapsed() > Duration::from_secs(30) {
             return Err(format!(
-                "etai did not exit after Ctrl-D (pane: {dead:?}); screen:\n{}",
+                "etai did not exit after Ctrl-D; screen:\n{}",
                 tmux.screen()?
             )
             .into());

@@ -1,21 +1,24 @@
-//! Networking (networking spec; design §6). So far the message codecs: the binary wire
+//! Networking (networking spec; design §6): the message codecs — the binary wire
 //! format ([`wire`]), the text format ([`text`]), their shared sendability walk, the
-//! whole-message dispatch ([`message`]) and the `wire-error` type.
+//! whole-message dispatch ([`message`]) and the `wire-error` type — and the socket
+//! layer: the socket object and its shared state ([`socket`]), sending, receiving,
+//! `nng-poll`, options, monitors and heartbeats, all waiting in `poll(2)` (`wait`), and
+//! the table of networking builtins ([`builtins`]).
 
 pub mod builtins;
 pub mod error;
-mod flags;
+pub(crate) mod flags;
 pub mod fuzzing;
 pub mod message;
 mod monitor;
 pub mod nng_error;
 mod options;
 mod poll;
-mod recv;
-mod send;
+pub(crate) mod recv;
+pub(crate) mod send;
 pub mod socket;
 pub mod text;
-mod wait;
+pub(crate) mod wait;
 mod walk;
 pub mod wire;
 

@@ -64,7 +64,8 @@ pub(crate) fn enable_heartbeat<'gc>(_ctx: &mut Ctx<'_, 'gc>, a: &[Value<'gc>]) -
         )));
     }
     let interval = match a[1] {
-        Value::Int(ms) if ms > 0 => Duration::from_millis(ms.unsigned_abs()),
+        // Longer than 30 years is the same as "never": keep instants representable.
+        Value::Int(ms) if ms > 0 => Duration::from_millis(ms.unsigned_abs().min(1 << 40)),
         Value::Int(_) | Value::Big(_) => {
             return Err(Error::msg(format!("{WHO}: interval-ms must be positive"))
                 .with_irritants(vec![a[1]]))

@@ -11,7 +11,6 @@ use rustyline::history::{FileHistory, History};
 use rustyline::{CompletionType, Config, EditMode, Editor};
 use std::io::Write;
 use std::path::PathBuf;
-use std::sync::atomic::Ordering;
 
 /// At most this many history entries are kept (spec §14.1).
 const HISTORY_SIZE: usize = 1000;
@@ -73,8 +72,8 @@ pub fn run(mut session: Session) -> i32 {
         // A missing or unreadable history file just means an empty history.
         let _ = rl.load_history(p);
     }
-    let flag = session.interrupt_flag();
-    if let Err(e) = ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst)) {
+    let handle = session.interrupt_handle();
+    if let Err(e) = ctrlc::set_handler(move || handle.request()) {
         eprintln!("etai: Ctrl-C will not interrupt evaluations: {e}");
     }
 

@@ -6,6 +6,7 @@
 use crate::runner;
 use eta_compiler::env::Env;
 use eta_compiler::{CompileError, Datum, Unit};
+use eta_vm::host::InterruptHandle;
 use eta_vm::{Outcome, Vm};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -45,13 +46,15 @@ pub struct Session {
     module: Option<(String, Env)>,
     /// Shared with the Ctrl-C handler.
     interrupt: Arc<AtomicBool>,
+    /// Sets `interrupt` and wakes a wait blocked in a socket or sleep.
+    handle: InterruptHandle,
 }
 
 impl Session {
     /// A fresh session; `interactive` sets line-flushed output.
     pub fn new(search: Vec<PathBuf>, interactive: bool) -> Result<Session, String> {
-        let interrupt = Arc::new(AtomicBool::new(false));
-        let (vm, top) = fresh_vm(&search, interactive, &interrupt)?;
+        let (vm, top, handle) = fresh_vm(&search, interactive, None)?;
+        let interrupt = handle.flag().clone();
         Ok(Session {
             vm,
             search,
@@ -59,12 +62,14 @@ impl Session {
             top,
             module: None,
             interrupt,
+            handle,
         })
     }
 
-    /// The flag a Ctrl-C handler sets to interrupt the running evaluation.
-    pub fn interrupt_flag(&self) -> Arc<AtomicBool> {
-        self.interrupt.clone()
+    /// What a Ctrl-C handler calls to interrupt the running evaluation (also wakes a
+    /// blocked network wait).
+    pub fn interrupt_handle(&self) -> InterruptHandle {
+        self.handle.clone()
     }
 
     /// The scope new input is compiled in: the entered module's, or the session's.
@@ -125,7 +130,7 @@ impl Session {
     /// Discards all definitions, imports and modules: a brand new VM (the interrupt
     /// flag stays the same, so the Ctrl-C handler keeps working).
     pub fn reset(&mut self) -> Result<(), String> {
-        let (vm, top) = fresh_vm(&self.search, self.interactive, &self.interrupt)?;
+        let (vm, top, _) = fresh_vm(&self.search, self.interactive, Some(&self.handle))?;
         self.vm = vm;
         self.top = top;
         self.module = None;
@@ -256,18 +261,20 @@ fn cwd() -> Option<PathBuf> {
 fn fresh_vm(
     search: &[PathBuf],
     interactive: bool,
-    interrupt: &Arc<AtomicBool>,
-) -> Result<(Vm, Env), String> {
+    handle: Option<&InterruptHandle>,
+) -> Result<(Vm, Env, InterruptHandle), String> {
     let mut search = search.to_vec();
     if let Some(d) = cwd() {
         search.push(d);
     }
     let mut vm = runner::make_vm(search, "etai", Vec::new())?;
-    let top = vm.with_host(|h| {
+    let (top, handle) = vm.with_host(|h| {
         h.linker.repl = true;
         h.line_flush = interactive;
-        h.interrupt = interrupt.clone();
-        h.linker.new_script_scope()
+        if let Some(handle) = handle {
+            h.share_interrupt(handle);
+        }
+        (h.linker.new_script_scope(), h.interrupt_handle())
     });
-    Ok((vm, top))
+    Ok((vm, top, handle))
 }
