@@ -259,6 +259,42 @@ impl Linker {
         parts.join(", ")
     }
 
+    /// Registers source text and reads all its forms.
+    pub fn read_source(
+        &mut self,
+        name: &str,
+        text: &str,
+        dir: Option<PathBuf>,
+    ) -> CResult<Vec<crate::datum::Datum>> {
+        let file = self.add_source(name, text, dir);
+        self.read_file(file)
+    }
+
+    /// Reads all forms of a registered file.
+    fn read_file(&self, file: FileId) -> CResult<Vec<crate::datum::Datum>> {
+        let text = self
+            .sources
+            .get(file)
+            .map(|f| f.text.clone())
+            .unwrap_or_default();
+        Ok(crate::reader::read_all(&text, file)?)
+    }
+
+    /// Compiles forms in `scope`; the units of libraries they import come first.
+    fn compile_with_pending(
+        &mut self,
+        forms: Vec<crate::datum::Datum>,
+        scope: &Env,
+        entry: bool,
+        prelude: bool,
+    ) -> CResult<Vec<Unit>> {
+        self.pending.clear();
+        let units = crate::expand::toplevel::compile_forms(self, forms, scope, entry, prelude)?;
+        let mut all = std::mem::take(&mut self.pending);
+        all.extend(units);
+        Ok(all)
+    }
+
     /// Compiles a whole program file (the entry file when `entry`).
     pub fn compile_program(
         &mut self,
@@ -267,39 +303,17 @@ impl Linker {
         dir: Option<PathBuf>,
         entry: bool,
     ) -> CResult<Vec<Unit>> {
-        let file = self.add_source(name, text, dir);
-        let text = self
-            .sources
-            .get(file)
-            .map(|f| f.text.clone())
-            .unwrap_or_default();
-        let forms = crate::reader::read_all(&text, file)?;
-        let scope = Scope::new(
-            Some(self.base.clone()),
-            ScopeKind::Global(Rc::from("<script>")),
-        );
-        self.pending.clear();
-        let units = crate::expand::toplevel::compile_forms(self, forms, &scope, entry, false)?;
-        let mut all = std::mem::take(&mut self.pending);
-        all.extend(units);
-        Ok(all)
+        let forms = self.read_source(name, text, dir)?;
+        let scope = self.new_script_scope();
+        self.compile_with_pending(forms, &scope, entry, false)
     }
 
     /// Compiles the prelude: its definitions become builtins.
     pub fn compile_prelude(&mut self, name: &str, text: &str) -> CResult<Vec<Unit>> {
         let file = self.sources.add_hidden(name, text);
-        let text = self
-            .sources
-            .get(file)
-            .map(|f| f.text.clone())
-            .unwrap_or_default();
-        let forms = crate::reader::read_all(&text, file)?;
+        let forms = self.read_file(file)?;
         let base = self.base.clone();
-        self.pending.clear();
-        let units = crate::expand::toplevel::compile_forms(self, forms, &base, false, true)?;
-        let mut all = std::mem::take(&mut self.pending);
-        all.extend(units);
-        Ok(all)
+        self.compile_with_pending(forms, &base, false, true)
     }
 
     /// A fresh script scope (REPL sessions, `-e`).
@@ -316,11 +330,7 @@ impl Linker {
         forms: Vec<crate::datum::Datum>,
         scope: &Env,
     ) -> CResult<Vec<Unit>> {
-        self.pending.clear();
-        let units = crate::expand::toplevel::compile_forms(self, forms, scope, false, false)?;
-        let mut all = std::mem::take(&mut self.pending);
-        all.extend(units);
-        Ok(all)
+        self.compile_with_pending(forms, scope, false, false)
     }
 
     /// The id of a global scope for runtime environment objects (registered once).

@@ -8,9 +8,9 @@ use clap::Parser;
 use std::ffi::OsString;
 use std::path::PathBuf;
 
-/// The version of the linked nng library, once nng is linked: `etai --version` then
-/// prints `etai VERSION (Eta; nng NNG-VERSION)`.
-pub const NNG_VERSION: Option<&str> = None;
+/// The version of the linked nng library (the `nng` crate 1.0.1 bundles nng 1.4.0):
+/// `etai --version` prints `etai VERSION (Eta; nng NNG-VERSION)`.
+pub const NNG_VERSION: Option<&str> = Some("1.4.0");
 
 /// Exit status for an invalid command line.
 pub const EXIT_USAGE: i32 = 2;

@@ -177,7 +177,12 @@ fn read_script(script: &str) -> Result<(String, String, Option<PathBuf>), i32> {
             return Err(EXIT_COMPILE);
         }
     };
-    let dir = Path::new(script)
+    Ok((text, script.to_string(), directory_of(script)))
+}
+
+/// The canonical directory containing `path` (the current directory for a bare name).
+pub fn directory_of(path: &str) -> Option<PathBuf> {
+    Path::new(path)
         .parent()
         .map(|p| {
             if p.as_os_str().is_empty() {
@@ -186,8 +191,7 @@ fn read_script(script: &str) -> Result<(String, String, Option<PathBuf>), i32> {
                 p.to_path_buf()
             }
         })
-        .and_then(|p| std::fs::canonicalize(p).ok());
-    Ok((text, script.to_string(), dir))
+        .and_then(|p| std::fs::canonicalize(p).ok())
 }
 
 /// `etai FILE ARGS...` and `etai - ARGS...`.
@@ -234,17 +238,9 @@ pub fn run_eval(exprs: &[String], args: Vec<String>, mut search: Vec<PathBuf>) -
     let scope = vm.with_host(|h| h.linker.new_script_scope());
     for (i, src) in exprs.iter().enumerate() {
         let compiled = vm.with_host(|h| {
-            let file = h
+            let forms = h
                 .linker
-                .add_source("<eval>", src, std::env::current_dir().ok());
-            let text = h
-                .linker
-                .sources
-                .get(file)
-                .map(|f| f.text.clone())
-                .unwrap_or_default();
-            let forms =
-                eta_compiler::read_all(&text, file).map_err(eta_compiler::CompileError::from)?;
+                .read_source("<eval>", src, std::env::current_dir().ok())?;
             h.linker.compile_in_scope(forms, &scope)
         });
         let units = match compiled {

@@ -173,8 +173,12 @@ impl<'gc> Root<'gc> {
                         let v = cell_get(self.stack[base + i as usize]);
                         self.stack.push(v);
                     }
-                    Op::BoxRefChecked(i) => {
-                        let v = cell_get(self.stack[base + i as usize]);
+                    Op::BoxRefChecked(i) | Op::UpvalBoxRefChecked(i) => {
+                        let cell = match op {
+                            Op::BoxRefChecked(_) => self.stack[base + i as usize],
+                            _ => upvals[i as usize],
+                        };
+                        let v = cell_get(cell);
                         if let Value::Undefined = v {
                             self.save_pc(pc);
                             let e = self.undefined_local_error(frame.closure, pc);
@@ -191,18 +195,6 @@ impl<'gc> Root<'gc> {
                     }
                     Op::UpvalRef(i) => self.stack.push(upvals[i as usize]),
                     Op::UpvalBoxRef(i) => self.stack.push(cell_get(upvals[i as usize])),
-                    Op::UpvalBoxRefChecked(i) => {
-                        let v = cell_get(upvals[i as usize]);
-                        if let Value::Undefined = v {
-                            self.save_pc(pc);
-                            let e = self.undefined_local_error(frame.closure, pc);
-                            match self.raise_error(mc, e, self.stack.len()) {
-                                Flow::End(s) => return s,
-                                _ => continue 'reload,
-                            }
-                        }
-                        self.stack.push(v);
-                    }
                     Op::UpvalBoxSet(i) => {
                         let v = self.pop();
                         cell_set(mc, upvals[i as usize], v);
@@ -211,11 +203,7 @@ impl<'gc> Root<'gc> {
                         let v = self.st.globals[g as usize];
                         if let Value::Undefined = v {
                             self.save_pc(pc);
-                            let name = self.st.host.global_name(g);
-                            let e = Error::new(
-                                tags::UNDEFINED,
-                                format!("{name}: variable used before its definition"),
-                            );
+                            let e = self.undefined_global_error(g);
                             match self.raise_error(mc, e, self.stack.len()) {
                                 Flow::End(s) => return s,
                                 _ => continue 'reload,
@@ -227,11 +215,7 @@ impl<'gc> Root<'gc> {
                         let v = self.pop();
                         if let Value::Undefined = self.st.globals[g as usize] {
                             self.save_pc(pc);
-                            let name = self.st.host.global_name(g);
-                            let e = Error::new(
-                                tags::UNDEFINED,
-                                format!("{name}: variable used before its definition"),
-                            );
+                            let e = self.undefined_global_error(g);
                             match self.raise_error(mc, e, self.stack.len()) {
                                 Flow::End(s) => return s,
                                 _ => continue 'reload,
@@ -785,6 +769,14 @@ impl<'gc> Root<'gc> {
             st: &mut self.st,
         };
         crate::condition_builder::error_condition(&mut ctx, r, span, trace, omitted)
+    }
+
+    fn undefined_global_error(&self, g: u32) -> Error<'gc> {
+        let name = self.st.host.global_name(g);
+        Error::new(
+            tags::UNDEFINED,
+            format!("{name}: variable used before its definition"),
+        )
     }
 
     fn undefined_local_error(&self, c: Gc<'gc, Closure<'gc>>, pc: usize) -> Error<'gc> {

@@ -4,7 +4,6 @@ use super::session::{OnError, Session, Status};
 use super::{disasm, expand};
 use crate::runner;
 use eta_vm::Value;
-use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 /// What the REPL does after a command.
@@ -136,16 +135,7 @@ fn load(session: &mut Session, arg: &str) -> Flow {
             return Flow::Continue(Status::Failed);
         }
     };
-    let dir = Path::new(path)
-        .parent()
-        .map(|p| {
-            if p.as_os_str().is_empty() {
-                PathBuf::from(".")
-            } else {
-                p.to_path_buf()
-            }
-        })
-        .and_then(|p| std::fs::canonicalize(p).ok());
+    let dir = runner::directory_of(path);
     let forms = match session.read(path, &text, dir) {
         Ok(f) => f,
         Err(e) => {
