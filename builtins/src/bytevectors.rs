@@ -2,7 +2,7 @@
 //! Bytes are exact integers 0–255; indexes and ranges follow the shared helpers in
 //! [`crate::vectors`].
 
-use crate::vectors::{count, filled, index, position, range};
+use crate::vectors::{copy_into, copy_range, count, filled, index};
 use eta_vm::{natives, Ctx, Error, Gc, NResult, Value};
 use gc_arena::RefLock;
 
@@ -85,11 +85,7 @@ fn bytevector_u8_set<'gc>(ctx: &mut Ctx<'_, 'gc>, a: &[Value<'gc>]) -> NResult<'
 /// `(bytevector-copy #u8(1 2 3) 1)` ;; => #u8(2 3)
 fn bytevector_copy<'gc>(ctx: &mut Ctx<'_, 'gc>, a: &[Value<'gc>]) -> NResult<'gc> {
     let b = bytes_arg("bytevector-copy", a[0])?;
-    let copy = {
-        let bytes = b.borrow();
-        let (s, e) = range("bytevector-copy", a, 1, bytes.len())?;
-        bytes[s..e].to_vec()
-    };
+    let copy = copy_range("bytevector-copy", a, 1, &b.borrow())?;
     Ok(Value::bytevector(ctx.mc, copy))
 }
 
@@ -100,23 +96,8 @@ fn bytevector_copy<'gc>(ctx: &mut Ctx<'_, 'gc>, a: &[Value<'gc>]) -> NResult<'gc
 fn bytevector_copy_to<'gc>(ctx: &mut Ctx<'_, 'gc>, a: &[Value<'gc>]) -> NResult<'gc> {
     const WHO: &str = "bytevector-copy!";
     let to = bytes_arg(WHO, a[0])?;
-    let to_len = to.borrow().len();
-    let at = position(WHO, a[1], to_len)?;
     let from = bytes_arg(WHO, a[2])?;
-    // Copied out first so that `to` and `from` may be the same bytevector.
-    let chunk = {
-        let bytes = from.borrow();
-        let (s, e) = range(WHO, a, 3, bytes.len())?;
-        bytes[s..e].to_vec()
-    };
-    if chunk.len() > to_len - at {
-        return Err(
-            Error::msg(format!("{WHO}: bad range {at}..{}", at + chunk.len()))
-                .with_irritants(vec![a[1]]),
-        );
-    }
-    to.borrow_mut(ctx.mc)[at..at + chunk.len()].copy_from_slice(&chunk);
-    Ok(Value::Unspecified)
+    copy_into(ctx.mc, WHO, a, to, from)
 }
 
 /// `(bytevector-append bv ...)`: a fresh bytevector of the bytes of every argument.

@@ -3,7 +3,7 @@
 //! and the sizes of `make-*` requests, with the spec's `R` error messages.
 
 use crate::args;
-use eta_vm::{natives, tags, Ctx, Error, Gc, NResult, Value};
+use eta_vm::{natives, tags, Ctx, Error, Gc, Mutation, NResult, Value};
 use gc_arena::RefLock;
 
 /// The largest element count one `make-vector`, `make-string` or `make-bytevector`
@@ -184,16 +184,47 @@ fn vector_fill<'gc>(ctx: &mut Ctx<'_, 'gc>, a: &[Value<'gc>]) -> NResult<'gc> {
     Ok(Value::Unspecified)
 }
 
+/// The elements of `seq` in the optional `[start [end]]` range at `a[i]`: the shared
+/// body of `vector-copy` and `bytevector-copy`.
+pub fn copy_range<'gc, T: Copy>(
+    who: &str,
+    a: &[Value<'gc>],
+    i: usize,
+    seq: &[T],
+) -> Result<Vec<T>, Error<'gc>> {
+    let (s, e) = range(who, a, i, seq.len())?;
+    Ok(seq[s..e].to_vec())
+}
+
+/// `(X-copy! to at from [start [end]])` for vectors and bytevectors: copies
+/// `from[start..end]` into `to` at `at`; `to` and `from` may be the same object.
+pub fn copy_into<'gc, T: Copy + 'gc>(
+    mc: &Mutation<'gc>,
+    who: &str,
+    a: &[Value<'gc>],
+    to: Gc<'gc, RefLock<Vec<T>>>,
+    from: Gc<'gc, RefLock<Vec<T>>>,
+) -> NResult<'gc> {
+    let to_len = to.borrow().len();
+    let at = position(who, a[1], to_len)?;
+    // Copied out first so that `to` and `from` may be the same object.
+    let chunk = copy_range(who, a, 3, &from.borrow())?;
+    if chunk.len() > to_len - at {
+        return Err(
+            Error::msg(format!("{who}: bad range {at}..{}", at + chunk.len()))
+                .with_irritants(vec![a[1]]),
+        );
+    }
+    to.borrow_mut(mc)[at..at + chunk.len()].copy_from_slice(&chunk);
+    Ok(Value::Unspecified)
+}
+
 /// `(vector-copy v [start [end]])`: a fresh vector of the elements in the range.
 ///
 /// `(vector-copy #(1 2 3) 1 2)` ;; => #(2)
 fn vector_copy<'gc>(ctx: &mut Ctx<'_, 'gc>, a: &[Value<'gc>]) -> NResult<'gc> {
     let v = vec_arg("vector-copy", a[0])?;
-    let copy = {
-        let items = v.borrow();
-        let (s, e) = range("vector-copy", a, 1, items.len())?;
-        items[s..e].to_vec()
-    };
+    let copy = copy_range("vector-copy", a, 1, &v.borrow())?;
     Ok(Value::vector(ctx.mc, copy))
 }
 
@@ -204,23 +235,8 @@ fn vector_copy<'gc>(ctx: &mut Ctx<'_, 'gc>, a: &[Value<'gc>]) -> NResult<'gc> {
 fn vector_copy_to<'gc>(ctx: &mut Ctx<'_, 'gc>, a: &[Value<'gc>]) -> NResult<'gc> {
     const WHO: &str = "vector-copy!";
     let to = vec_arg(WHO, a[0])?;
-    let to_len = to.borrow().len();
-    let at = position(WHO, a[1], to_len)?;
     let from = vec_arg(WHO, a[2])?;
-    // Copied out first so that `to` and `from` may be the same vector.
-    let chunk = {
-        let items = from.borrow();
-        let (s, e) = range(WHO, a, 3, items.len())?;
-        items[s..e].to_vec()
-    };
-    if chunk.len() > to_len - at {
-        return Err(
-            Error::msg(format!("{WHO}: bad range {at}..{}", at + chunk.len()))
-                .with_irritants(vec![a[1]]),
-        );
-    }
-    to.borrow_mut(ctx.mc)[at..at + chunk.len()].copy_from_slice(&chunk);
-    Ok(Value::Unspecified)
+    copy_into(ctx.mc, WHO, a, to, from)
 }
 
 /// `(vector-append v ...)`: a fresh vector of the elements of every argument.
