@@ -2,6 +2,7 @@
 //! `NATIVES` table naming every builtin with its arity and Rust function), plus the
 //! prelude — builtins written in Eta — compiled into every VM at start-up.
 
+pub mod actor;
 pub mod args;
 pub mod bytevectors;
 pub mod chars;
@@ -46,6 +47,7 @@ pub fn all_natives() -> Vec<&'static [eta_vm::Native]> {
         chars::NATIVES,
         bytevectors::NATIVES,
         net::NATIVES,
+        actor::NATIVES,
     ]
 }
 

@@ -94,7 +94,7 @@ pub struct Invocation {
     pub script: Option<String>,
     /// Arguments for the program.
     pub args: Vec<String>,
-    /// `--mailbox ENDPOINT` (process actors; not wired yet).
+    /// `--mailbox ENDPOINT` (the child side of a process actor).
     pub mailbox: Option<String>,
 }
 
@@ -223,8 +223,11 @@ pub fn main() -> i32 {
         Err(code) => return code,
     };
     if let Some(endpoint) = &inv.mailbox {
-        eprintln!("etai: --mailbox {endpoint}: process actors are not available in this build");
-        return runner::EXIT_INTERNAL;
+        let Some(script) = inv.script else {
+            eprintln!("etai: --mailbox needs a program file");
+            return runner::EXIT_ERROR;
+        };
+        return runner::run_actor_file(endpoint, &script, inv.args, inv.search);
     }
     if !inv.eval.is_empty() {
         return runner::run_eval(&inv.eval, inv.args, inv.search);

@@ -36,5 +36,8 @@ fn main() {
             runner::EXIT_INTERNAL
         }
     };
+    // Children still running are terminated and the private endpoint directory removed
+    // (networking spec §9.5).
+    eta_builtins::actor::process::shutdown();
     std::process::exit(code);
 }

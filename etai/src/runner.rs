@@ -29,6 +29,8 @@ pub fn make_vm(search: Vec<PathBuf>, program: &str, args: Vec<String>) -> Result
     vm.with_host(|h| {
         h.program = program.to_string();
         h.args = args;
+        h.render_uncaught = Some(|h, u| diagnostics::uncaught(&h.linker.sources, u));
+        h.stdlib = Some(eta_stdlib::embedded);
     });
     Ok(vm)
 }
@@ -195,7 +197,38 @@ pub fn directory_of(path: &str) -> Option<PathBuf> {
 }
 
 /// `etai FILE ARGS...` and `etai - ARGS...`.
-pub fn run_file(script: &str, args: Vec<String>, mut search: Vec<PathBuf>) -> i32 {
+pub fn run_file(script: &str, args: Vec<String>, search: Vec<PathBuf>) -> i32 {
+    run_file_with(script, args, search, None)
+}
+
+/// `etai --mailbox ENDPOINT FILE ARGS...` (networking spec §9.2): dials the parent's
+/// endpoint before running the file, which sees the socket as `(current-mailbox)`;
+/// standard output is flushed at every newline; at the end the mailbox is drained
+/// and closed.
+pub fn run_actor_file(
+    endpoint: &str,
+    script: &str,
+    args: Vec<String>,
+    search: Vec<PathBuf>,
+) -> i32 {
+    let mailbox = match eta_builtins::actor::connect_mailbox(endpoint) {
+        Ok(m) => m,
+        Err(e) => {
+            eprintln!("etai: cannot connect to parent mailbox {endpoint}: {e}");
+            return EXIT_ERROR;
+        }
+    };
+    let code = run_file_with(script, args, search, Some(mailbox.clone()));
+    eta_builtins::actor::drain_and_close(&mailbox);
+    code
+}
+
+fn run_file_with(
+    script: &str,
+    args: Vec<String>,
+    mut search: Vec<PathBuf>,
+    mailbox: Option<std::sync::Arc<eta_builtins::net::SocketShared>>,
+) -> i32 {
     let (text, name, dir) = match read_script(script) {
         Ok(t) => t,
         Err(code) => return code,
@@ -210,6 +243,10 @@ pub fn run_file(script: &str, args: Vec<String>, mut search: Vec<PathBuf>) -> i3
             return EXIT_INTERNAL;
         }
     };
+    if let Some(mb) = mailbox {
+        vm.with_host(|h| h.line_flush = true);
+        eta_builtins::actor::install_mailbox(&mut vm, mb);
+    }
     let units = vm.with_host(|h| h.linker.compile_program(&name, &text, dir.clone(), true));
     let units = match units {
         Ok(u) => u,

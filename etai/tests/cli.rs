@@ -182,10 +182,18 @@ fn missing_script_reports_and_exits_1() -> TestResult {
 }
 
 #[test]
-fn mailbox_option_is_accepted_but_not_available_yet() -> TestResult {
-    let r = run(&["--mailbox", "ipc:///tmp/x", "-e", "1"], "")?;
-    assert_eq!(r.status, Some(70));
-    assert!(r.stderr.contains("--mailbox"), "{}", r.stderr);
+fn mailbox_that_cannot_connect_is_reported() -> TestResult {
+    let endpoint = "ipc:///nonexistent-etai-dir/x.sock";
+    let r = run(&["--mailbox", endpoint, "-"], "(display 1)")?;
+    assert_eq!(r.status, Some(1));
+    assert_eq!(r.stdout, "");
+    assert!(
+        r.stderr.starts_with(&format!(
+            "etai: cannot connect to parent mailbox {endpoint}: "
+        )),
+        "{}",
+        r.stderr
+    );
     Ok(())
 }
 

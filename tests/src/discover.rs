@@ -57,7 +57,7 @@ const SUPPORT_DIR: &str = "support";
 pub fn discover(root: &Path) -> io::Result<Vec<Case>> {
     let tests = root.join("tests");
     let mut cases = Vec::new();
-    for suite in ["lang", "limits", "net"] {
+    for suite in ["lang", "limits", "net", "actors"] {
         for script in eta_files(&tests.join(suite))? {
             cases.push(case(&tests, script, Kind::Assertion, false));
         }

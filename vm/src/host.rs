@@ -46,6 +46,12 @@ pub struct Host {
     pub program: String,
     /// Output file ports not closed yet (dead entries are pruned), flushed at exit.
     pub open_files: Vec<Weak<Mutex<std::io::BufWriter<std::fs::File>>>>,
+    /// Renders the diagnostic of an uncaught error (set by the executable, which owns
+    /// the renderer; thread actors use it for their failure reports).
+    pub render_uncaught: Option<fn(&Host, &crate::Uncaught) -> String>,
+    /// The embedded standard library (set by the executable), for the VMs of thread
+    /// actors.
+    pub stdlib: Option<fn() -> std::collections::HashMap<String, &'static str>>,
 }
 
 impl Host {
@@ -72,6 +78,8 @@ impl Host {
             args: Vec::new(),
             program: "etai".into(),
             open_files: Vec::new(),
+            render_uncaught: None,
+            stdlib: None,
         }
     }
 

@@ -53,6 +53,9 @@ pub struct State<'gc> {
     pub uncaught: Option<Value<'gc>>,
     /// Values kept alive for the host (REPL results, ...).
     pub keep: Vec<Value<'gc>>,
+    /// The actor's mailbox socket (`current-mailbox`), `'()` outside an actor; a GC root
+    /// for the VM's life.
+    pub mailbox: Value<'gc>,
     /// Everything without GC pointers: linker, sources, options, I/O buffers.
     pub host: Static<Box<Host>>,
 }

@@ -64,6 +64,7 @@ impl Vm {
                 result: Value::Unspecified,
                 uncaught: None,
                 keep: Vec::new(),
+                mailbox: Value::Nil,
                 host: Static(Box::new(Host::new(linker))),
             },
         });

@@ -272,6 +272,10 @@ pub struct State {
     pub role: Role,
     /// On an actor handle or mailbox: the peer's final end, once known.
     pub peer_end: Option<PeerEnd>,
+    /// On an actor handle: the actor's termination reason once the actor has ended; it
+    /// becomes [`State::peer_end`] when no pipe to the actor remains (so every message
+    /// the actor sent is delivered first).
+    pub actor_end: Option<Reason>,
     /// Run once when the socket is closed (for example removing a socket file).
     pub on_close: Vec<Box<dyn FnOnce() + Send>>,
     /// Runtime bookkeeping of other layers (actors), owned by the socket.
@@ -312,6 +316,27 @@ impl State {
     pub fn push_down(&mut self, reason: Reason) {
         self.drain_nng();
         self.queue.push_back(Item::Down(reason));
+    }
+
+    /// On an actor handle whose actor has ended and has no pipe left: records the end
+    /// (after every message received so far) and queues the monitor's `down`. Returns
+    /// whether something changed (the caller then wakes waiters).
+    pub fn settle_actor_end(&mut self) -> bool {
+        if self.role != Role::Handle || self.peer_end.is_some() || !self.pipes.is_empty() {
+            return false;
+        }
+        let Some(reason) = self.actor_end.clone() else {
+            return false;
+        };
+        self.drain_nng();
+        if self.monitored {
+            self.push_down(reason.clone());
+        }
+        self.peer_end = Some(PeerEnd {
+            reason,
+            reported: false,
+        });
+        true
     }
 
     /// nng's receive-notification descriptor (`None` for protocols that never receive).
@@ -385,6 +410,7 @@ impl SocketShared {
                 bound_port: None,
                 role: Role::Plain,
                 peer_end: None,
+                actor_end: None,
                 on_close: Vec::new(),
                 ext: None,
                 recv_fd: None,
@@ -473,8 +499,32 @@ fn on_pipe_event(weak: &Weak<SocketShared>, pipe: Pipe, ev: PipeEvent) {
         }
         PipeEvent::RemovePost => {
             // A pipe nng rejected (a second peer on a pair socket) was never added.
-            if st.pipes.remove(&pipe) && st.monitored {
-                st.push_down(Reason::Disconnected);
+            if st.pipes.remove(&pipe) {
+                match st.role {
+                    Role::Plain => {
+                        if st.monitored {
+                            st.push_down(Reason::Disconnected);
+                        }
+                    }
+                    Role::Mailbox => {
+                        // The parent is gone for good; what it sent is still delivered
+                        // (nng drops a message held by a stopped pipe, so take it now).
+                        st.drain_nng();
+                        if st.peer_end.is_none() {
+                            st.peer_end = Some(PeerEnd {
+                                reason: Reason::Disconnected,
+                                reported: false,
+                            });
+                            if st.monitored {
+                                st.push_down(Reason::Disconnected);
+                            }
+                        }
+                    }
+                    Role::Handle => {
+                        st.drain_nng();
+                        st.settle_actor_end();
+                    }
+                }
             }
             drop(st);
             shared.notify();
