@@ -75,6 +75,38 @@ pub enum Kind {
     Process,
 }
 
+/// Waits for an actor to end, at most `timeout` (an optional non-negative ms value):
+/// the shared body of `thread-join` and `spawn-wait`. `Ok(None)` when the time is up;
+/// an interrupt (Ctrl-C) raises.
+pub fn await_end<'gc>(
+    ctx: &mut Ctx<'_, 'gc>,
+    who: &str,
+    done: &Done,
+    timeout: Option<Value<'gc>>,
+) -> Result<Option<Reason>, eta_vm::Error<'gc>> {
+    let deadline = match timeout {
+        None => None,
+        Some(Value::Int(ms)) if ms >= 0 => {
+            Some(Instant::now() + Duration::from_millis(ms.unsigned_abs().min(1 << 40)))
+        }
+        Some(v) => {
+            return Err(eta_vm::Error::type_error(
+                who,
+                "non-negative exact integer",
+                v,
+            ))
+        }
+    };
+    ctx.st.host.flush_out();
+    let interrupt = ctx.st.host.interrupt.clone();
+    let stop = move || interrupt.load(Ordering::Relaxed);
+    match done.wait(deadline, &stop) {
+        Some(r) => Ok(Some(r)),
+        None if stop() => Err(crate::net::nng_error::interrupted(who)),
+        None => Ok(None),
+    }
+}
+
 /// The bookkeeping of an actor handle (kept in the socket's `ext`).
 pub struct ActorInfo {
     /// Thread or process.

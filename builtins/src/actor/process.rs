@@ -6,7 +6,7 @@
 
 use super::{actor_info, make_handle, mark_ended, random_u64, Done, Kind};
 use crate::args;
-use crate::net::nng_error::{from_nng, interrupted, nng_error};
+use crate::net::nng_error::{from_nng, nng_error};
 use crate::net::socket::{socket_arg, socket_value, SocketShared};
 use crate::net::{Protocol, Reason};
 use eta_vm::{Ctx, Error, NResult, Value};
@@ -294,19 +294,8 @@ fn process_handle<'gc>(who: &str, v: Value<'gc>) -> Result<(Arc<Proc>, Arc<Done>
 pub(crate) fn spawn_wait<'gc>(ctx: &mut Ctx<'_, 'gc>, a: &[Value<'gc>]) -> NResult<'gc> {
     const WHO: &str = "spawn-wait";
     let (proc_, done) = process_handle(WHO, a[0])?;
-    let deadline = match a.get(1) {
-        None => None,
-        Some(&Value::Int(ms)) if ms >= 0 => {
-            Some(Instant::now() + Duration::from_millis(ms.unsigned_abs().min(1 << 40)))
-        }
-        Some(&v) => return Err(Error::type_error(WHO, "non-negative exact integer", v)),
-    };
-    ctx.st.host.flush_out();
-    let interrupt = ctx.st.host.interrupt.clone();
-    let stop = move || interrupt.load(Ordering::Relaxed);
-    match done.wait(deadline, &stop) {
+    match super::await_end(ctx, WHO, &done, a.get(1).copied())? {
         Some(_) => Ok(Value::Int(i64::from(proc_.lock().status.unwrap_or(1)))),
-        None if stop() => Err(interrupted(WHO)),
         None => Ok(Value::Bool(false)),
     }
 }

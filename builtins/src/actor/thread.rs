@@ -13,7 +13,6 @@ use eta_vm::{transfer, Ctx, Error, Host, NResult, Outcome, Uncaught, Value};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
 
 /// Native stack of an actor thread: the compiler and the VM's slow paths recurse, so
 /// the same size as the main thread.
@@ -369,19 +368,8 @@ fn thread_handle<'gc>(who: &str, v: Value<'gc>) -> Result<Arc<Done>, Error<'gc>>
 pub(crate) fn thread_join<'gc>(ctx: &mut Ctx<'_, 'gc>, a: &[Value<'gc>]) -> NResult<'gc> {
     const WHO: &str = "thread-join";
     let done = thread_handle(WHO, a[0])?;
-    let deadline = match a.get(1) {
-        None => None,
-        Some(&Value::Int(ms)) if ms >= 0 => {
-            Some(Instant::now() + Duration::from_millis(ms.unsigned_abs().min(1 << 40)))
-        }
-        Some(&v) => return Err(Error::type_error(WHO, "non-negative exact integer", v)),
-    };
-    ctx.st.host.flush_out();
-    let interrupt = ctx.st.host.interrupt.clone();
-    let stop = move || interrupt.load(Ordering::Relaxed);
-    match done.wait(deadline, &stop) {
+    match super::await_end(ctx, WHO, &done, a.get(1).copied())? {
         Some(r) => Ok(Value::Int(if r == Reason::Normal { 0 } else { 1 })),
-        None if stop() => Err(crate::net::nng_error::interrupted(WHO)),
         None => Ok(Value::Bool(false)),
     }
 }
