@@ -82,10 +82,7 @@ fn run_units<'gc>(
     };
     let runner = ctx
         .st
-        .host
-        .linker
-        .builtin_slot(name)
-        .and_then(|s| ctx.st.globals.get(s as usize).copied())
+        .builtin(name)
         .ok_or_else(|| Error::new(tags::INTERNAL, format!("{name} is missing")))?;
     let mut args = vec![list];
     args.extend(then);

@@ -3,7 +3,7 @@
 //! call back into Eta return an [`Action`] instead of recursing on the Rust stack.
 
 use crate::closure::{Closure, NativeFn, ProtoObj};
-use crate::condition::{Condition, ErrorInfo, TraceFrame};
+use crate::condition::{Condition, TraceFrame};
 use crate::continuation::{Continuation, Escape};
 use crate::error::{tags, Error, RuntimeError};
 use crate::frame::Frame;
@@ -58,6 +58,21 @@ pub struct State<'gc> {
     pub mailbox: Value<'gc>,
     /// Everything without GC pointers: linker, sources, options, I/O buffers.
     pub host: Static<Box<Host>>,
+}
+
+impl<'gc> State<'gc> {
+    /// The value in global slot `slot` (undefined when the slot does not exist).
+    pub fn global(&self, slot: u32) -> Value<'gc> {
+        self.globals
+            .get(slot as usize)
+            .copied()
+            .unwrap_or(Value::Undefined)
+    }
+
+    /// The value of the builtin named `name`, if there is one.
+    pub fn builtin(&self, name: &str) -> Option<Value<'gc>> {
+        self.host.linker.builtin_slot(name).map(|s| self.global(s))
+    }
 }
 
 /// The arena root: the value stack, the frame stack and the state.
@@ -324,8 +339,8 @@ impl<'gc> Root<'gc> {
                                 .get(p as usize)
                                 .copied()
                                 .unwrap_or(u32::MAX);
-                            match self.st.globals.get(slot as usize).copied() {
-                                Some(Value::Native(n)) => match n.func {
+                            match self.st.global(slot) {
+                                Value::Native(n) => match n.func {
                                     NativeFn::Simple(f) => {
                                         let (_, args) = self.stack.split_at(args_start);
                                         let mut ctx = Ctx {
@@ -530,13 +545,11 @@ impl<'gc> Root<'gc> {
                         }
                     }
                 }
-                Value::Continuation(k) => {
+                Value::Continuation(_) => {
                     // Unwind/rewind through the prelude's %continue, which ends in %throw.
-                    let cont = self.st.host.continue_slot;
-                    let f = self.st.globals[cont as usize];
+                    let f = self.st.global(self.st.host.continue_slot);
                     self.stack.insert(callee_at, f);
                     argc += 1;
-                    let _ = k;
                     continue;
                 }
                 Value::Parameter(p) => {
@@ -885,16 +898,4 @@ pub fn tagged_condition<'gc>(ctx: &mut Ctx<'_, 'gc>, tag: &str, payload: Value<'
             error: None,
         },
     ))
-}
-
-/// Builds an error condition without location (used by `error` before the VM adds one).
-pub fn plain_error_info<'gc>(message: String, irritants: Value<'gc>) -> ErrorInfo<'gc> {
-    ErrorInfo {
-        report: message.clone(),
-        message,
-        irritants,
-        span: None,
-        trace: Vec::new(),
-        omitted: 0,
-    }
 }

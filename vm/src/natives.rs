@@ -136,8 +136,7 @@ fn raise<'gc>(ctx: &mut Ctx<'_, 'gc>, args: &[Value<'gc>]) -> CResult<'gc> {
     } else {
         args[0]
     };
-    let slot = ctx.st.host.linker.builtin_slot("%raise-in");
-    match slot.and_then(|s| ctx.st.globals.get(s as usize).copied()) {
+    match ctx.st.builtin("%raise-in") {
         Some(f @ Value::Closure(_)) => Ok(Action::Call(
             f,
             vec![ctx.st.handlers, obj, Value::Bool(false)],

@@ -220,12 +220,7 @@ pub fn capture<'gc>(
         let gi = c.globals.len() as u32;
         c.globals.push((name.clone(), Val::Undefined));
         c.slots.insert(slot, SlotTarget::Global(gi));
-        let value = ctx
-            .st
-            .globals
-            .get(slot as usize)
-            .copied()
-            .unwrap_or(Value::Undefined);
+        let value = ctx.st.global(slot);
         stack.push(Item {
             value,
             dest: Dest::Global(gi),
@@ -746,19 +741,10 @@ impl<'gc> Builder<'gc> {
             Val::Unspecified => Value::Unspecified,
             Val::Eof => Value::Eof,
             Val::Undefined => Value::Undefined,
-            Val::Native(name) => {
-                let slot = ctx
-                    .st
-                    .host
-                    .linker
-                    .builtin_slot(name)
-                    .ok_or_else(|| format!("unknown builtin {name}"))?;
-                ctx.st
-                    .globals
-                    .get(slot as usize)
-                    .copied()
-                    .unwrap_or(Value::Undefined)
-            }
+            Val::Native(name) => ctx
+                .st
+                .builtin(name)
+                .ok_or_else(|| format!("unknown builtin {name}"))?,
             Val::Obj(i) => self.make(ctx, *i, 0)?,
         })
     }

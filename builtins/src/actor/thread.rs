@@ -328,12 +328,7 @@ fn prepare_call(vm: &mut eta_vm::Vm, file: &std::path::Path, name: &str) -> Resu
         return Err(missing);
     };
     vm.with_ctx(|ctx| -> Result<(), String> {
-        let f = ctx
-            .st
-            .globals
-            .get(slot as usize)
-            .copied()
-            .unwrap_or(Value::Undefined);
+        let f = ctx.st.global(slot);
         if !matches!(f, Value::Closure(_) | Value::Native(_)) {
             return Err(missing.clone());
         }

@@ -50,9 +50,8 @@ pub fn install_ports(vm: &mut Vm) {
 
 /// The parameter object behind the port builtin `name` (`current-output-port`, ...).
 fn port_parameter<'gc>(ctx: &Ctx<'_, 'gc>, name: &str) -> Option<Gc<'gc, Parameter<'gc>>> {
-    let slot = ctx.st.host.linker.builtin_slot(name)?;
-    match ctx.st.globals.get(slot as usize).copied() {
-        Some(Value::Parameter(p)) => Some(p),
+    match ctx.st.builtin(name)? {
+        Value::Parameter(p) => Some(p),
         _ => None,
     }
 }

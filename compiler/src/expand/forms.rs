@@ -452,10 +452,8 @@ impl<'l> Cx<'l> {
     }
 
     fn let_form(&mut self, items: &[Datum], span: Span, env: &Env) -> CResult<Expr> {
-        if items.len() >= 2 {
-            if let Some(loop_name) = items[1].as_symbol() {
-                return self.named_let(loop_name, items, span, env);
-            }
+        if items.len() >= 2 && items[1].as_symbol().is_some() {
+            return self.named_let(items, span, env);
         }
         if items.len() < 3 {
             return Err(CompileError::syntax(
@@ -480,13 +478,7 @@ impl<'l> Cx<'l> {
         Ok(Expr::Let(vars, inits, Box::new(body)))
     }
 
-    fn named_let(
-        &mut self,
-        loop_name: &str,
-        items: &[Datum],
-        span: Span,
-        env: &Env,
-    ) -> CResult<Expr> {
+    fn named_let(&mut self, items: &[Datum], span: Span, env: &Env) -> CResult<Expr> {
         if items.len() < 4 {
             return Err(CompileError::syntax(
                 "let: expected a name, bindings and a body",
@@ -514,7 +506,6 @@ impl<'l> Cx<'l> {
             span,
         );
         let call = form(letrec, bs.iter().map(|(_, i)| (*i).clone()).collect(), span);
-        let _ = loop_name;
         self.expr(&call, env)
     }
 

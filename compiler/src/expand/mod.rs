@@ -14,7 +14,7 @@ use crate::ir::{Expr, IrUnit, LambdaId, LambdaInfo, VarId, VarInfo};
 use crate::linker::Linker;
 use crate::proto::{Literal, Prim, ProtoKind};
 use crate::span::Span;
-use crate::syntax_rules::{list_parts, Expansion};
+use crate::syntax_rules::Expansion;
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -657,9 +657,4 @@ pub fn form(head: Datum, args: Vec<Datum>, span: Span) -> Datum {
     let mut items = vec![head];
     items.extend(args);
     Datum::new(DatumKind::List(items, None), span)
-}
-
-/// `list_parts` re-exported for the form modules.
-pub fn parts(d: &Datum) -> (&[Datum], Option<&Datum>) {
-    list_parts(d)
 }
