@@ -7,6 +7,8 @@
 pub mod process;
 pub mod thread;
 
+use crate::net::nng_error::from_nng;
+use crate::net::socket::Protocol;
 use crate::net::socket::{as_socket, SocketShared};
 use crate::net::{Reason, Role};
 use eta_vm::{Ctx, NResult, Value};
@@ -140,15 +142,33 @@ pub fn mark_ended(handle: &SocketShared, done: &Done, reason: Reason) {
     done.set(reason);
 }
 
-/// Makes `shared` an actor handle of the given kind.
-pub fn make_handle(shared: &SocketShared, kind: Kind, done: Arc<Done>) {
-    let mut st = shared.lock();
-    st.role = Role::Handle;
-    st.ext = Some(Box::new(ActorInfo {
-        kind,
-        done,
-        process: None,
-    }));
+/// Opens a PAIR socket as an actor handle of the given kind and listens on `endpoint`:
+/// the shared start of `spawn` and `spawn-thread`.
+pub fn open_handle<'gc>(
+    who: &str,
+    kind: Kind,
+    endpoint: &str,
+) -> Result<(Arc<SocketShared>, Arc<Done>), eta_vm::Error<'gc>> {
+    let handle = SocketShared::open(Protocol::Pair).map_err(|e| from_nng(who, e, None))?;
+    let done = Arc::new(Done::default());
+    {
+        let mut st = handle.lock();
+        st.role = Role::Handle;
+        st.ext = Some(Box::new(ActorInfo {
+            kind,
+            done: done.clone(),
+            process: None,
+        }));
+    }
+    let listened = handle
+        .nng_socket()
+        .ok_or(nng::Error::Closed)
+        .and_then(|s| nng::Listener::new(&s, endpoint).map(|_| ()));
+    if let Err(e) = listened {
+        handle.close();
+        return Err(from_nng(who, e, Some(endpoint)));
+    }
+    Ok((handle, done))
 }
 
 /// 64 bits from the OS random source (falling back to time and a counter, which still

@@ -4,11 +4,11 @@
 //! (so no zombie remains) and records its end; `spawn-wait`, `spawn-kill`; at exit,
 //! [`shutdown`] terminates the remaining children and removes the directory.
 
-use super::{actor_info, make_handle, mark_ended, random_u64, Done, Kind};
+use super::{actor_info, mark_ended, open_handle, random_u64, Done, Kind};
 use crate::args;
-use crate::net::nng_error::{from_nng, nng_error};
+use crate::net::nng_error::nng_error;
 use crate::net::socket::{socket_arg, socket_value, SocketShared};
-use crate::net::{Protocol, Reason};
+use crate::net::Reason;
 use eta_vm::{Ctx, Error, NResult, Value};
 use std::os::unix::fs::DirBuilderExt;
 use std::os::unix::process::ExitStatusExt;
@@ -148,17 +148,7 @@ pub(crate) fn spawn<'gc>(ctx: &mut Ctx<'_, 'gc>, a: &[Value<'gc>]) -> NResult<'g
     let n = COUNTER.fetch_add(1, Ordering::Relaxed) + 1;
     let sock_path = dir.join(format!("a{n}-{:016x}.sock", random_u64()));
     let endpoint = format!("ipc://{}", sock_path.display());
-    let handle = SocketShared::open(Protocol::Pair).map_err(|e| from_nng(WHO, e, None))?;
-    let done = Arc::new(Done::default());
-    make_handle(&handle, Kind::Process, done.clone());
-    let listened = handle
-        .nng_socket()
-        .ok_or(nng::Error::Closed)
-        .and_then(|s| nng::Listener::new(&s, &endpoint).map(|_| ()));
-    if let Err(e) = listened {
-        handle.close();
-        return Err(from_nng(WHO, e, Some(&endpoint)));
-    }
+    let (handle, done) = open_handle(WHO, Kind::Process, &endpoint)?;
     {
         let p = sock_path.clone();
         handle.lock().on_close.push(Box::new(move || {

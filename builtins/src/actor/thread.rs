@@ -4,10 +4,10 @@
 //! VM, dials its mailbox, calls the thunk and reports how it ended; `thread-join` and
 //! `thread-alive?` observe the end.
 
-use super::{actor_info, drain_and_close, make_handle, mark_ended, random_u64, Done, Kind};
-use crate::net::nng_error::{from_nng, nng_error};
+use super::{actor_info, drain_and_close, mark_ended, open_handle, random_u64, Done, Kind};
+use crate::net::nng_error::nng_error;
 use crate::net::socket::{socket_arg, socket_value, SocketShared};
-use crate::net::{Protocol, Reason};
+use crate::net::Reason;
 use eta_compiler::Linker;
 use eta_vm::{transfer, Ctx, Error, Host, NResult, Outcome, Uncaught, Value};
 use std::path::PathBuf;
@@ -105,17 +105,7 @@ pub(crate) fn spawn_thread_with<'gc>(ctx: &mut Ctx<'_, 'gc>, a: &[Value<'gc>]) -
 fn start_thread<'gc>(ctx: &mut Ctx<'_, 'gc>, who: &str, job: Job, image: Vec<u8>) -> NResult<'gc> {
     let number = COUNTER.fetch_add(1, Ordering::Relaxed) + 1;
     let endpoint = format!("inproc://etai-thread-{number}-{:016x}", random_u64());
-    let handle = SocketShared::open(Protocol::Pair).map_err(|e| from_nng(who, e, None))?;
-    let done = Arc::new(Done::default());
-    make_handle(&handle, Kind::Thread, done.clone());
-    let listened = handle
-        .nng_socket()
-        .ok_or(nng::Error::Closed)
-        .and_then(|s| nng::Listener::new(&s, &endpoint).map(|_| ()));
-    if let Err(e) = listened {
-        handle.close();
-        return Err(from_nng(who, e, Some(&endpoint)));
-    }
+    let (handle, done) = open_handle(who, Kind::Thread, &endpoint)?;
     let start = Start {
         number,
         job,
