@@ -473,10 +473,15 @@ pub fn symbol_needs_bars(name: &str) -> bool {
 
 /// Writes a symbol, bar-quoted if needed.
 pub fn write_symbol(out: &mut String, name: &str) {
-    if !symbol_needs_bars(name) {
+    if symbol_needs_bars(name) {
+        write_barred_symbol(out, name);
+    } else {
         out.push_str(name);
-        return;
     }
+}
+
+/// Writes a symbol in `|...|` form, escaping bars, backslashes and control characters.
+pub fn write_barred_symbol(out: &mut String, name: &str) {
     out.push('|');
     for c in name.chars() {
         match c {

@@ -7,7 +7,7 @@
 use super::error::WireError;
 use super::walk::{walk, Emit};
 use eta_compiler::{FileId, Reader};
-use eta_vm::printer::{format_flonum, write_string_literal, write_symbol};
+use eta_vm::printer::{format_flonum, write_barred_symbol, write_string_literal, write_symbol};
 use eta_vm::{datum_to_value, Ctx, Value};
 use std::fmt::Write as _;
 
@@ -58,39 +58,15 @@ pub fn write_text_char(out: &mut String, c: char) {
     }
 }
 
-/// True when the reader would take `name` for a malformed number (`0-`, `+.5x`,
-/// `-1a`): such names need bars even when they are not numbers.
-fn starts_like_number(name: &str) -> bool {
-    let unsigned = name
-        .strip_prefix('+')
-        .or_else(|| name.strip_prefix('-'))
-        .unwrap_or(name);
-    let unsigned = unsigned.strip_prefix('.').unwrap_or(unsigned);
-    unsigned.starts_with(|c: char| c.is_ascii_digit())
-}
-
 /// A symbol as `write` prints it, but always in `|...|` form when the name has
-/// non-ASCII characters or starts like a number.
+/// non-ASCII characters (so the first byte of a text message stays ASCII and the C++
+/// reader, which takes only ASCII identifiers, can read it).
 pub fn write_text_symbol(out: &mut String, name: &str) {
-    if name.is_ascii() && !starts_like_number(name) {
+    if name.is_ascii() {
         write_symbol(out, name);
-        return;
+    } else {
+        write_barred_symbol(out, name);
     }
-    out.push('|');
-    for c in name.chars() {
-        match c {
-            '|' => out.push_str("\\|"),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            c if c.is_control() => {
-                let _ = write!(out, "\\x{:x};", u32::from(c));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('|');
 }
 
 impl Emit for Text {
