@@ -247,6 +247,23 @@ impl<'gc> Value<'gc> {
         }
     }
 
+    /// Whether this is a non-container datum: `()`, a boolean, number, character, string,
+    /// symbol or bytevector (what both the wire format and hash keys accept as leaves).
+    pub fn is_atomic_datum(self) -> bool {
+        matches!(
+            self,
+            Value::Nil
+                | Value::Bool(_)
+                | Value::Int(_)
+                | Value::Big(_)
+                | Value::Float(_)
+                | Value::Char(_)
+                | Value::Str(_)
+                | Value::Sym(_)
+                | Value::Bytevector(_)
+        )
+    }
+
     /// Whether this value is a procedure.
     pub fn is_procedure(self) -> bool {
         matches!(

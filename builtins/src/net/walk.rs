@@ -230,15 +230,7 @@ impl<'gc> Walker<'gc> {
                 });
                 Ok(())
             }
-            Value::Nil
-            | Value::Bool(_)
-            | Value::Int(_)
-            | Value::Big(_)
-            | Value::Float(_)
-            | Value::Char(_)
-            | Value::Str(_)
-            | Value::Sym(_)
-            | Value::Bytevector(_) => e
+            v if v.is_atomic_datum() => e
                 .atom(v)
                 .map_err(|m| WireError::new(format!("{m} (at {})", self.path(None)))),
             other => Err(WireError::new(format!(

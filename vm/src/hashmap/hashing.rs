@@ -115,28 +115,13 @@ pub fn hash(v: Value<'_>) -> Option<u64> {
             atom => {
                 if mix {
                     mix_atom(&mut m, atom)?;
-                } else if !is_hashable_atom(atom) {
+                } else if !atom.is_atomic_datum() {
                     return None;
                 }
             }
         }
     }
     Some(m.finish())
-}
-
-fn is_hashable_atom(v: Value<'_>) -> bool {
-    matches!(
-        v,
-        Value::Nil
-            | Value::Bool(_)
-            | Value::Int(_)
-            | Value::Big(_)
-            | Value::Float(_)
-            | Value::Char(_)
-            | Value::Str(_)
-            | Value::Sym(_)
-            | Value::Bytevector(_)
-    )
 }
 
 /// Mixes a non-container value; `None` if it is not an allowed key.
