@@ -47,7 +47,9 @@ pub fn all_natives() -> Vec<&'static [eta_vm::Native]> {
         chars::NATIVES,
         bytevectors::NATIVES,
         net::NATIVES,
+        net::support::NATIVES,
         actor::NATIVES,
+        actor::shutdown::NATIVES,
     ]
 }
 

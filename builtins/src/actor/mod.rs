@@ -5,6 +5,7 @@
 //! final state once every message the actor sent has been delivered.
 
 pub mod process;
+pub mod shutdown;
 pub mod thread;
 
 use crate::net::nng_error::from_nng;

@@ -265,7 +265,10 @@ fn reap(mut child: Child, proc_: &Proc, handle: &SocketShared, done: &Done) {
 }
 
 /// A process actor handle argument.
-fn process_handle<'gc>(who: &str, v: Value<'gc>) -> Result<(Arc<Proc>, Arc<Done>), Error<'gc>> {
+pub(crate) fn process_handle<'gc>(
+    who: &str,
+    v: Value<'gc>,
+) -> Result<(Arc<Proc>, Arc<Done>), Error<'gc>> {
     let shared = socket_arg(who, v)?;
     let proc_ = {
         let st = shared.lock();
@@ -292,26 +295,36 @@ pub(crate) fn spawn_wait<'gc>(ctx: &mut Ctx<'_, 'gc>, a: &[Value<'gc>]) -> NResu
 
 /// `(spawn-kill handle)` ;; => #t if it was running (SIGTERM, 2 s, SIGKILL), else #f
 pub(crate) fn spawn_kill<'gc>(ctx: &mut Ctx<'_, 'gc>, a: &[Value<'gc>]) -> NResult<'gc> {
-    const WHO: &str = "spawn-kill";
-    let (proc_, done) = process_handle(WHO, a[0])?;
-    {
-        let mut st = proc_.lock();
-        if st.reaped {
-            return Ok(Value::Bool(false));
-        }
-        st.killed = true;
-    }
+    let (proc_, _) = process_handle("spawn-kill", a[0])?;
     ctx.st.host.flush_out();
-    proc_.signal(libc::SIGTERM);
-    let never = || false;
-    if done
-        .wait(Some(Instant::now() + Duration::from_secs(2)), &never)
-        .is_none()
-    {
-        proc_.signal(libc::SIGKILL);
-        done.wait(None, &never);
+    Ok(Value::Bool(proc_.terminate(Some(Duration::from_secs(2)))))
+}
+
+impl Proc {
+    /// Ends the child with reason `killed`: SIGTERM, then SIGKILL once `grace` has
+    /// passed (at once for a zero grace; never, waiting as long as it takes, for `None`),
+    /// and waits until it is reaped. Whether it was still running.
+    pub(crate) fn terminate(&self, grace: Option<Duration>) -> bool {
+        {
+            let mut st = self.lock();
+            if st.reaped {
+                return false;
+            }
+            st.killed = true;
+        }
+        let never = || false;
+        if grace == Some(Duration::ZERO) {
+            self.signal(libc::SIGKILL);
+        } else {
+            self.signal(libc::SIGTERM);
+            let deadline = grace.map(|g| Instant::now() + g);
+            if self.done.wait(deadline, &never).is_none() {
+                self.signal(libc::SIGKILL);
+            }
+        }
+        self.done.wait(None, &never);
+        true
     }
-    Ok(Value::Bool(true))
 }
 
 /// At process exit: children still running get SIGTERM, then SIGKILL after 1 s; the

@@ -17,6 +17,7 @@ mod poll;
 pub(crate) mod recv;
 pub(crate) mod send;
 pub mod socket;
+pub mod support;
 pub mod text;
 pub(crate) mod wait;
 mod walk;
