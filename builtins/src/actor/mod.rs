@@ -78,6 +78,14 @@ pub enum Kind {
     Process,
 }
 
+/// A VM that starts an actor flushes its standard output at every newline from then on
+/// (language spec §8.5), so its lines and its actors' lines appear in the order they
+/// were written; what it printed so far is flushed now.
+pub fn become_parent(host: &mut eta_vm::Host) {
+    host.line_flush = true;
+    host.flush_out();
+}
+
 /// Waits for an actor to end, at most `timeout` (an optional non-negative ms value):
 /// the shared body of `thread-join` and `spawn-wait`. `Ok(None)` when the time is up;
 /// an interrupt (Ctrl-C) raises.

@@ -170,6 +170,7 @@ pub(crate) fn spawn<'gc>(ctx: &mut Ctx<'_, 'gc>, a: &[Value<'gc>]) -> NResult<'g
         .iter()
         .map(|p| p.display().to_string())
         .collect();
+    super::become_parent(&mut ctx.st.host);
     ctx.st.host.flush_all();
     let child = Command::new(exe)
         .arg("--mailbox")

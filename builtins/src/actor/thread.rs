@@ -117,7 +117,7 @@ fn start_thread<'gc>(ctx: &mut Ctx<'_, 'gc>, who: &str, job: Job, image: Vec<u8>
         handle: handle.clone(),
         done,
     };
-    ctx.st.host.flush_out();
+    super::become_parent(&mut ctx.st.host);
     let spawned = std::thread::Builder::new()
         .name(format!("etai-thread-{number}"))
         .stack_size(STACK_SIZE)
@@ -138,6 +138,29 @@ fn run(start: Start) {
     let header = format!("etai: thread actor #{} ({what}) failed:", start.number);
     let reason = run_thunk(&start, &header);
     mark_ended(&start.handle, &start.done, reason);
+}
+
+/// Tells the mailbox when the parent closes its handle. The pipe between them usually
+/// says so, but when the handle is closed while the inproc connection is being set up,
+/// nng can leave the mailbox's end connected to nothing; the handle is in this process,
+/// so its close is observed directly.
+fn watch_parent(handle: &SocketShared, mailbox: &Arc<SocketShared>) {
+    let gone = |mailbox: &SocketShared| {
+        mailbox.lock().parent_gone();
+        mailbox.notify();
+    };
+    let mut st = handle.lock();
+    if st.is_closed() {
+        drop(st);
+        gone(mailbox);
+    } else {
+        let weak = Arc::downgrade(mailbox);
+        st.on_close.push(Box::new(move || {
+            if let Some(m) = weak.upgrade() {
+                gone(&m);
+            }
+        }));
+    }
 }
 
 /// Builds the VM, connects the mailbox, calls the thunk; returns the reason.
@@ -163,6 +186,8 @@ fn run_thunk(start: &Start, header: &str) -> Reason {
     });
     let mailbox = match super::connect_mailbox(&start.endpoint) {
         Ok(m) => m,
+        // The parent closed the handle before the thread got going: nothing to run.
+        Err(_) if start.handle.is_closed() => return Reason::Killed,
         Err(e) => {
             return fail(format!(
                 "cannot connect to parent mailbox {}: {e}",
@@ -170,6 +195,7 @@ fn run_thunk(start: &Start, header: &str) -> Reason {
             ))
         }
     };
+    watch_parent(&start.handle, &mailbox);
     let image = match transfer::decode(&start.image) {
         Ok(i) => i,
         Err(e) => {

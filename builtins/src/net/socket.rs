@@ -339,6 +339,22 @@ impl State {
         true
     }
 
+    /// On a mailbox: the parent is gone for good (its pipe was removed, or, for a thread
+    /// actor, its handle was closed); what it sent is still delivered (nng drops a
+    /// message held by a stopped pipe, so take it now). The caller wakes waiters.
+    pub fn parent_gone(&mut self) {
+        self.drain_nng();
+        if self.peer_end.is_none() {
+            self.peer_end = Some(PeerEnd {
+                reason: Reason::Disconnected,
+                reported: false,
+            });
+            if self.monitored {
+                self.push_down(Reason::Disconnected);
+            }
+        }
+    }
+
     /// nng's receive-notification descriptor (`None` for protocols that never receive).
     pub(crate) fn recv_fd(&mut self) -> Option<RawFd> {
         if self.recv_fd.is_none() {
@@ -506,20 +522,7 @@ fn on_pipe_event(weak: &Weak<SocketShared>, pipe: Pipe, ev: PipeEvent) {
                             st.push_down(Reason::Disconnected);
                         }
                     }
-                    Role::Mailbox => {
-                        // The parent is gone for good; what it sent is still delivered
-                        // (nng drops a message held by a stopped pipe, so take it now).
-                        st.drain_nng();
-                        if st.peer_end.is_none() {
-                            st.peer_end = Some(PeerEnd {
-                                reason: Reason::Disconnected,
-                                reported: false,
-                            });
-                            if st.monitored {
-                                st.push_down(Reason::Disconnected);
-                            }
-                        }
-                    }
+                    Role::Mailbox => st.parent_gone(),
                     Role::Handle => {
                         st.drain_nng();
                         st.settle_actor_end();
