@@ -5,7 +5,7 @@ use eta_compiler::Linker;
 use std::io::{Read, Write};
 use std::os::fd::{AsRawFd, RawFd};
 use std::os::unix::net::UnixStream;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::sync::{Arc, Mutex, Weak};
 
 /// Default maximum number of active frames (spec §12).
@@ -210,10 +210,15 @@ impl InterruptHandle {
 /// A wake-up descriptor: a connected pair of Unix stream sockets whose reading end
 /// becomes readable when any thread calls [`WakeFd::wake`], for waits in `poll(2)` that
 /// another thread must be able to end. Both ends are non-blocking; wake-ups coalesce.
+/// [`WakeFd::close`] releases the descriptors at once (a closed socket must not hold
+/// them until the GC frees it); waking a closed one does nothing.
 #[derive(Debug)]
 pub struct WakeFd {
-    rx: UnixStream,
-    tx: UnixStream,
+    /// `(reading end, writing end)`; `None` once closed. Wakers from other threads go
+    /// through the lock, so a closed descriptor number is never written to.
+    ends: Mutex<Option<(UnixStream, UnixStream)>>,
+    /// The reading end's number, `-1` once closed (poll(2) ignores negative ones).
+    raw: AtomicI32,
 }
 
 impl WakeFd {
@@ -222,27 +227,46 @@ impl WakeFd {
         let (rx, tx) = UnixStream::pair()?;
         rx.set_nonblocking(true)?;
         tx.set_nonblocking(true)?;
-        Ok(WakeFd { rx, tx })
+        let raw = AtomicI32::new(rx.as_raw_fd());
+        Ok(WakeFd {
+            ends: Mutex::new(Some((rx, tx))),
+            raw,
+        })
+    }
+
+    fn ends(&self) -> std::sync::MutexGuard<'_, Option<(UnixStream, UnixStream)>> {
+        self.ends.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Makes [`WakeFd::fd`] readable (until [`WakeFd::drain`]).
     pub fn wake(&self) {
-        // A full buffer (WouldBlock) means the descriptor is readable already.
-        let _ = (&self.tx).write(&[1]);
+        if let Some((_, tx)) = self.ends().as_ref() {
+            // A full buffer (WouldBlock) means the descriptor is readable already.
+            let _ = (&*tx).write(&[1]);
+        }
     }
 
     /// Consumes every pending wake-up.
     pub fn drain(&self) {
-        let mut buf = [0u8; 64];
-        while let Ok(n) = (&self.rx).read(&mut buf) {
-            if n < buf.len() {
-                break;
+        if let Some((rx, _)) = self.ends().as_ref() {
+            let mut buf = [0u8; 64];
+            while let Ok(n) = (&*rx).read(&mut buf) {
+                if n < buf.len() {
+                    break;
+                }
             }
         }
     }
 
-    /// The descriptor to poll for readability.
+    /// Releases both descriptors; later wake-ups are ignored.
+    pub fn close(&self) {
+        let ends = self.ends().take();
+        self.raw.store(-1, Ordering::SeqCst);
+        drop(ends);
+    }
+
+    /// The descriptor to poll for readability (`-1` once closed).
     pub fn fd(&self) -> RawFd {
-        self.rx.as_raw_fd()
+        self.raw.load(Ordering::SeqCst)
     }
 }

@@ -466,7 +466,7 @@ impl SocketShared {
     /// the heartbeat and the monitor, then closes the nng socket; our own close produces
     /// no `down` notification.
     pub fn close(&self) {
-        let (socket, hooks) = {
+        let (socket, hooks, pollables) = {
             let mut st = self.lock();
             let Some(socket) = st.socket.take() else {
                 return;
@@ -476,13 +476,25 @@ impl SocketShared {
             st.heartbeat = None;
             st.monitored = false;
             st.pipes.clear();
+            let pollables = [st.recv_fd.take().flatten(), st.send_fd.take().flatten()];
             st.recv_fd = Some(None);
             st.send_fd = Some(None);
-            (socket, std::mem::take(&mut st.on_close))
+            (socket, std::mem::take(&mut st.on_close), pollables)
         };
         self.heartbeat_cv.notify_all();
+        // Identify nng's pair0 readiness pipes while they are surely nng's.
+        let leaked: Vec<(RawFd, (u64, u64))> = if self.protocol == Protocol::Pair {
+            pollables
+                .iter()
+                .flatten()
+                .filter_map(|&fd| pipe_inode(fd).map(|inode| (fd, inode)))
+                .collect()
+        } else {
+            Vec::new()
+        };
         socket.close();
         drop(socket);
+        release_pair0_pollables(&leaked);
         // Idle here (sends finish before `send!` returns); freed on this thread.
         let op = self
             .send_op
@@ -494,7 +506,52 @@ impl SocketShared {
             hook();
         }
         self.notify();
+        self.wake.close();
     }
+}
+
+/// nng 1.4's pair0 protocol never closes the pipes behind its readiness descriptors
+/// (`pair0_sock_fini` lacks the `nni_pollable_fini` calls the other protocols make), so
+/// every actor handle and mailbox would keep two descriptors per readiness pipe forever.
+/// Once `nng_close` has returned, the socket is destroyed and nothing uses them again:
+/// close both ends of each pipe here. `read_ends` pairs each reading end with its pipe
+/// inode taken before the close; only descriptors still on that very pipe are closed
+/// (so a descriptor number that was released and reused meanwhile is left alone).
+fn release_pair0_pollables(read_ends: &[(RawFd, (u64, u64))]) {
+    for &(fd, inode) in read_ends {
+        if pipe_inode(fd) != Some(inode) {
+            continue;
+        }
+        let mut ends = vec![fd];
+        if let Ok(dir) = std::fs::read_dir("/proc/self/fd") {
+            for entry in dir.flatten() {
+                let other: Option<RawFd> = entry.file_name().to_str().and_then(|n| n.parse().ok());
+                if let Some(other) = other.filter(|&o| o != fd) {
+                    if pipe_inode(other) == Some(inode) {
+                        ends.push(other);
+                    }
+                }
+            }
+        }
+        for end in ends {
+            // SAFETY: `end` is an end of the pipe nng created for the destroyed socket's
+            // readiness descriptor (checked by inode just above); nng no longer refers to
+            // it and no one else holds it, so closing it cannot affect other code.
+            unsafe { libc::close(end) };
+        }
+    }
+}
+
+/// The inode of the pipe open as `fd`, if `fd` is a pipe.
+fn pipe_inode(fd: RawFd) -> Option<(u64, u64)> {
+    // SAFETY: `stat` is a plain C struct for which all-zero bytes are valid, and
+    // fstat(2) only writes into it; an invalid descriptor just fails.
+    let mut st: libc::stat = unsafe { std::mem::zeroed() };
+    // SAFETY: as above: a valid pointer to a `stat` buffer.
+    if unsafe { libc::fstat(fd, &mut st) } != 0 || (st.st_mode & libc::S_IFMT) != libc::S_IFIFO {
+        return None;
+    }
+    Some((st.st_dev as u64, st.st_ino as u64))
 }
 
 /// The pipe-event callback, run on nng's threads: it only updates the shared state and
