@@ -11,6 +11,12 @@
 //! best run is the least disturbed one.
 //!
 //! Usage: `cargo run --release -- [--etai PATH] [--n ROUND-TRIPS] [--repeat R]`
+//!
+//! The same binary is also the raw-nng peer of the messaging benchmarks of
+//! `bench/run.py` (module [`peer`]): `pingpong-thread N`, `pingpong-process N` and
+//! `pushpull N` each run one pattern and print one result line.
+
+mod peer;
 
 use nng::{Protocol, Socket};
 use std::path::{Path, PathBuf};
@@ -146,7 +152,29 @@ fn best(times: u32, mut run: impl FnMut() -> Res<f64>) -> Res<f64> {
     Ok(top)
 }
 
+/// The count argument of a peer mode.
+fn count(arg: Option<String>) -> Res<u64> {
+    Ok(arg.ok_or("expected a message count")?.parse()?)
+}
+
 fn main() -> Res<()> {
+    let mut args = std::env::args().skip(1);
+    match args.next() {
+        Some(mode) if mode == "pingpong-thread" => {
+            println!("{}", peer::pingpong_thread(count(args.next())?)?)
+        }
+        Some(mode) if mode == "pingpong-process" => {
+            println!("{}", peer::pingpong_process(count(args.next())?)?)
+        }
+        Some(mode) if mode == "pushpull" => println!("{}", peer::pushpull(count(args.next())?)?),
+        Some(mode) if mode == "echo" => peer::echo_child(&args.next().ok_or("echo needs a URL")?)?,
+        _ => round_trip_table()?,
+    }
+    Ok(())
+}
+
+/// The round-trip table: raw nng beside `eta/roundtrip.eta`.
+fn round_trip_table() -> Res<()> {
     let mut etai = std::env::var_os("ETAI").map(PathBuf::from);
     let mut n: u64 = 100_000;
     let mut repeat: u32 = 5;
