@@ -190,22 +190,24 @@ pub(crate) fn send<'gc>(ctx: &mut Ctx<'_, 'gc>, a: &[Value<'gc>]) -> NResult<'gc
         check_can_send(&st, WHO)?;
         st.options.max_message_size
     };
-    let bytes = match flags.body {
+    let msg = match flags.body {
         Body::Encoded(format) => {
-            encode_message(a[1], format, max).map_err(|e| e.into_error(WHO))?
+            let bytes = encode_message(a[1], format, max).map_err(|e| e.into_error(WHO))?;
+            Msg::from_bytes(&bytes)
         }
+        // Copied once, straight into the nng message.
         Body::Raw => match a[1] {
             Value::Bytevector(b) => {
-                let bytes = b.borrow().clone();
+                let bytes = b.borrow();
                 if max != 0 && bytes.len() > max {
                     return Err(too_big(bytes.len() as u64, true, max).into_error(WHO));
                 }
-                bytes
+                Msg::from_bytes(&bytes)
             }
             v => return Err(Error::type_error(WHO, "bytevector", v)),
         },
-    };
-    let msg = Msg::from_bytes(&bytes).map_err(|e| from_nng(WHO, e, None))?;
+    }
+    .map_err(|e| from_nng(WHO, e, None))?;
     let sent = send_message(&mut ctx.st.host, &shared, msg, flags.timing, WHO)?;
     Ok(Value::Bool(sent))
 }
