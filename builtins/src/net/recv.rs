@@ -151,15 +151,17 @@ pub(crate) fn receive<'gc>(
             }
             lim
         };
+        // Once an nng receive was made, an expired limit ends the call; the first one is
+        // always made (`'noblock` looks at nng once).
         if tried && lim.expired() {
             return Ok(Got::Timeout);
         }
-        tried = true;
         let wait = wait_of(lim);
         let outcome = if wait == Wait::Zero {
             if !waiter.start_recv(shared.id, wait) {
                 continue;
             }
+            tried = true;
             waiter.finish_recv()
         } else {
             let guard =
@@ -167,6 +169,7 @@ pub(crate) fn receive<'gc>(
             if !waiter.start_recv(shared.id, wait) {
                 continue;
             }
+            tried = true;
             let outcome = waiter.finish_recv();
             if guard.pending() && !matches!(outcome, Ok(Some(_))) {
                 return Err(interrupted(who));

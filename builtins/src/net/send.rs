@@ -106,6 +106,9 @@ pub(crate) fn send_message<'gc>(
     timing: Timing,
     who: &str,
 ) -> Result<bool, Error<'gc>> {
+    let waiter = &shared.waiter;
+    // Before the state is checked: an event after the check stops the send.
+    waiter.arm();
     let (limit, cancel) = {
         let st = shared.lock();
         check_can_send(&st, who)?;
@@ -118,18 +121,19 @@ pub(crate) fn send_message<'gc>(
         (timing.limit(st.options.send_timeout), cancel)
     };
     let safe = nonblocking_send_is_safe(shared.protocol);
-    let waiter = &shared.waiter;
     let mut msg = msg;
+    // Whether an nng send was started (and cancelled by an event) already.
+    let mut tried = false;
     let mut first = true;
     loop {
         if !first {
             waiter.arm();
             check_can_send(&shared.lock(), who)?;
-            if limit.expired() {
-                return Err(from_nng(who, nng::Error::TimedOut, None));
-            }
         }
         first = false;
+        if tried && limit.expired() {
+            return Err(from_nng(who, nng::Error::TimedOut, None));
+        }
         let wait = match limit {
             Limit::Now if safe => Wait::Zero,
             // Started without a limit and cancelled at once: whatever nng cannot finish
@@ -142,6 +146,7 @@ pub(crate) fn send_message<'gc>(
                 msg = m;
                 continue;
             }
+            tried = true;
             waiter.finish_send()
         } else {
             let guard =
@@ -150,6 +155,7 @@ pub(crate) fn send_message<'gc>(
                 msg = m;
                 continue;
             }
+            tried = true;
             if matches!(limit, Limit::Now) {
                 waiter.cancel_send();
             }
