@@ -40,6 +40,10 @@ pub struct Host {
     /// or [`Host::request_interrupt`], so that blocking waits in `poll(2)` wake up (see
     /// [`Host::interrupt_fd`]); `None` if the descriptor could not be created.
     pub interrupt_wake: Option<Arc<WakeFd>>,
+    /// Ends a wait that does not watch [`Host::interrupt_fd`] (a wait for an nng
+    /// operation): set for the duration of such a wait, called by
+    /// [`InterruptHandle::request`] after it sets the flag.
+    pub interrupt_waker: Arc<Mutex<Option<InterruptWaker>>>,
     /// The program's command-line arguments (after the script).
     pub args: Vec<String>,
     /// The script path or `-e` / `etai` (first element of `command-line`).
@@ -75,6 +79,7 @@ impl Host {
             out_line_start: true,
             interrupt: Arc::new(AtomicBool::new(false)),
             interrupt_wake: WakeFd::new().ok().map(Arc::new),
+            interrupt_waker: Arc::new(Mutex::new(None)),
             args: Vec::new(),
             program: "etai".into(),
             open_files: Vec::new(),
@@ -163,6 +168,16 @@ impl Host {
         }
     }
 
+    /// Installs (or, with `None`, removes) the waker of a wait that does not watch the
+    /// interrupt descriptor. Install it before checking [`Host::interrupt_pending`] and
+    /// starting the wait: a request made after the check then reaches the waker.
+    pub fn set_interrupt_waker(&self, waker: Option<InterruptWaker>) {
+        *self
+            .interrupt_waker
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()) = waker;
+    }
+
     /// Requests an interrupt from the VM's own thread (sets the flag, wakes waits).
     pub fn request_interrupt(&self) {
         self.interrupt_handle().request();
@@ -174,6 +189,7 @@ impl Host {
         InterruptHandle {
             flag: self.interrupt.clone(),
             wake: self.interrupt_wake.clone(),
+            waker: self.interrupt_waker.clone(),
         }
     }
 
@@ -182,14 +198,19 @@ impl Host {
     pub fn share_interrupt(&mut self, h: &InterruptHandle) {
         self.interrupt = h.flag.clone();
         self.interrupt_wake = h.wake.clone();
+        self.interrupt_waker = h.waker.clone();
     }
 }
+
+/// Ends one wait of a VM from another thread (see [`Host::set_interrupt_waker`]).
+pub type InterruptWaker = Arc<dyn Fn() + Send + Sync>;
 
 /// Requests an interrupt of one VM from any thread; see [`Host::interrupt_handle`].
 #[derive(Clone)]
 pub struct InterruptHandle {
     flag: Arc<AtomicBool>,
     wake: Option<Arc<WakeFd>>,
+    waker: Arc<Mutex<Option<InterruptWaker>>>,
 }
 
 impl InterruptHandle {
@@ -198,6 +219,11 @@ impl InterruptHandle {
         self.flag.store(true, Ordering::SeqCst);
         if let Some(w) = &self.wake {
             w.wake();
+        }
+        // Called outside the lock: the waker takes locks of its own.
+        let waker = self.waker.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        if let Some(waker) = waker {
+            waker();
         }
     }
 

@@ -33,7 +33,7 @@ impl Timing {
     }
 
     /// Collects the timing flag among a call's flags.
-    pub fn parser(who: &str) -> TimingParser<'_> {
+    pub fn parser<'gc>(who: &str) -> TimingParser<'_, 'gc> {
         TimingParser { who, seen: None }
     }
 }
@@ -90,14 +90,16 @@ impl Limit {
 }
 
 /// Accumulates the (single) timing flag of a call.
-pub struct TimingParser<'w> {
+pub struct TimingParser<'w, 'gc> {
     who: &'w str,
-    seen: Option<(Timing, String)>,
+    /// The flag taken and its value (printed only for a conflict: this runs on every
+    /// `send!` and `recv!`).
+    seen: Option<(Timing, Value<'gc>)>,
 }
 
-impl TimingParser<'_> {
+impl<'gc> TimingParser<'_, 'gc> {
     /// Takes `f` if it is a timing flag (`Ok(true)`); two timing flags are a type error.
-    pub fn take<'gc>(&mut self, f: Value<'gc>) -> Result<bool, Error<'gc>> {
+    pub fn take(&mut self, f: Value<'gc>) -> Result<bool, Error<'gc>> {
         let t = match f {
             Value::Int(ms) if ms >= 0 => Timing::Ms(ms.unsigned_abs()),
             _ => match f.as_symbol() {
@@ -106,15 +108,16 @@ impl TimingParser<'_> {
                 _ => return Ok(false),
             },
         };
-        let text = write_truncated(f, 60);
-        if let Some((_, prev)) = &self.seen {
+        if let Some((_, prev)) = self.seen {
             return Err(Error::msg(format!(
-                "{}: conflicting flags {prev} and {text} (at most one of noblock, wait and a timeout)",
-                self.who
+                "{}: conflicting flags {} and {} (at most one of noblock, wait and a timeout)",
+                self.who,
+                write_truncated(prev, 60),
+                write_truncated(f, 60)
             ))
             .with_irritants(vec![f]));
         }
-        self.seen = Some((t, text));
+        self.seen = Some((t, f));
         Ok(true)
     }
 

@@ -5,6 +5,7 @@
 //! `nng-poll`, options, monitors and heartbeats, all waiting in `poll(2)` (`wait`), and
 //! the table of networking builtins ([`builtins`]).
 
+pub(crate) mod aio;
 pub mod builtins;
 pub mod error;
 pub(crate) mod flags;

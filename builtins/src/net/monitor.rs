@@ -4,6 +4,7 @@
 //! callback in `socket.rs`); a heartbeat thread pings a `pair` peer every interval and
 //! queues `(down SOCK heartbeat-timeout)` after three intervals without a pong.
 
+use super::aio::Msg;
 use super::nng_error::{closed, nng_error};
 use super::socket::{socket_arg, Heartbeat, Item, Protocol, Reason, Role, SocketShared};
 use super::wire::PING;
@@ -151,9 +152,9 @@ fn heartbeat_loop(shared: &Arc<SocketShared>, generation: u64) {
             }
         }
         first = false;
-        if let Some(sock) = st.socket() {
-            // Never waits; a ping that cannot be sent simply stays unanswered.
-            let _ = sock.try_send(nng::Message::from(&PING[..]));
+        // Never waits; a ping that cannot be sent simply stays unanswered.
+        if let Ok(ping) = Msg::from_bytes(&PING) {
+            let _ = st.try_send(ping);
         }
         let now = Instant::now();
         next += interval;

@@ -2,45 +2,45 @@
 //! first, then nng — with heartbeat frames answered and skipped and `sub` messages
 //! filtered before decoding; the timing flags; `recv!` and `recv-result!`.
 
+use super::aio::{Msg, Wait};
 use super::flags::{Limit, Timing};
 use super::message::{decode_message, Received};
 use super::nng_error::{closed, from_nng, interrupted, nng_error};
 use super::socket::{socket_arg, Item, PeerEnd, Protocol, Reason, Role, SocketShared, State};
-use super::wait::FdSet;
+use super::wait::watch_interrupt;
 use super::wire::{topic_matches, Frame, PONG};
 use eta_vm::{write_string, Ctx, Error, Host, NResult, Value};
 use std::time::Instant;
 
 impl State {
-    /// The next deliverable item of the receive stream: queued items first, then nng
-    /// (without waiting). Heartbeat frames are handled and messages that fail the
-    /// subscription filter are dropped on the way. `Ok(None)`: nothing right now.
-    pub(crate) fn next_item(&mut self, protocol: Protocol) -> Result<Option<Item>, nng::Error> {
+    /// The next deliverable item of the socket's own queue: heartbeat frames are handled
+    /// and messages that fail the subscription filter are dropped on the way.
+    fn next_queued(&mut self, protocol: Protocol) -> Option<Item> {
         while let Some(item) = self.queue.pop_front() {
             match item {
                 Item::Message(m) => {
                     if self.accept(protocol, &m) {
-                        return Ok(Some(Item::Message(m)));
+                        return Some(Item::Message(m));
                     }
                 }
-                down @ Item::Down(_) => return Ok(Some(down)),
+                down @ Item::Down(_) => return Some(down),
             }
         }
-        loop {
-            let got = match self.socket.as_ref() {
-                Some(s) => s.try_recv(),
-                None => return Err(nng::Error::Closed),
-            };
-            match got {
-                Ok(m) => {
-                    if self.accept(protocol, &m) {
-                        return Ok(Some(Item::Message(m)));
-                    }
-                }
-                Err(nng::Error::TryAgain) => return Ok(None),
-                Err(e) => return Err(e),
+        None
+    }
+
+    /// The next deliverable item of the receive stream: queued items first, then nng
+    /// (without waiting). `Ok(None)`: nothing right now.
+    pub(crate) fn next_item(&mut self, protocol: Protocol) -> Result<Option<Item>, nng::Error> {
+        if let Some(item) = self.next_queued(protocol) {
+            return Ok(Some(item));
+        }
+        while let Some(m) = self.try_recv()? {
+            if self.accept(protocol, &m) {
+                return Ok(Some(Item::Message(m)));
             }
         }
+        Ok(None)
     }
 
     /// Whether a deliverable item is available now; it stays at the front of the queue
@@ -57,12 +57,12 @@ impl State {
 
     /// Whether a received message is delivered: pings are answered with a pong, pongs
     /// recorded, and on a `sub` socket the topic filter of §4 applies.
-    fn accept(&mut self, protocol: Protocol, m: &nng::Message) -> bool {
+    fn accept(&mut self, protocol: Protocol, m: &Msg) -> bool {
         match Frame::of(m.as_slice()) {
             Frame::Heartbeat(true) => {
-                if let Some(s) = self.socket.as_ref() {
-                    // Best effort, like the ping itself; a lost pong counts as missed.
-                    let _ = s.try_send(nng::Message::from(&PONG[..]));
+                // Best effort, like the ping itself; a lost pong counts as missed.
+                if let Ok(pong) = Msg::from_bytes(&PONG) {
+                    let _ = self.try_send(pong);
                 }
                 false
             }
@@ -82,7 +82,7 @@ impl State {
 /// What one step of the receive stream produced.
 pub(crate) enum Got {
     /// A message (already past heartbeat handling and filtering).
-    Message(nng::Message),
+    Message(Msg),
     /// A `down` notification.
     Down(Reason),
     /// Nothing in time (or the survey is over).
@@ -91,8 +91,22 @@ pub(crate) enum Got {
     Ended(PeerEnd),
 }
 
+/// The nng wait of a receive limited by `limit`.
+fn wait_of(limit: Limit) -> Wait {
+    match limit {
+        Limit::Now => Wait::Zero,
+        Limit::At(d) => Wait::Until(d),
+        Limit::Never => Wait::Forever,
+    }
+}
+
 /// Takes the next item of the receive stream, waiting as `timing` says (the socket's
 /// `recv-timeout` by default).
+///
+/// Queued items come first. Then one nng receive is started with the remaining time: a
+/// message nng holds completes it at once, otherwise the VM sleeps in nng's condition
+/// variable until a message arrives (delivered straight to this receive), the time is
+/// up, or an event or interrupt cancels it ([`super::wait::Waiter`]).
 pub(crate) fn receive<'gc>(
     host: &mut Host,
     shared: &SocketShared,
@@ -100,9 +114,11 @@ pub(crate) fn receive<'gc>(
     who: &str,
 ) -> Result<Got, Error<'gc>> {
     let mut limit: Option<Limit> = None;
-    let mut fds = FdSet::new();
+    let mut tried = false;
+    let waiter = &shared.waiter;
     loop {
-        let (recv_fd, limit_now) = {
+        waiter.arm();
+        let lim = {
             let mut st = shared.lock();
             if st.is_closed() {
                 return Err(closed(who));
@@ -117,9 +133,9 @@ pub(crate) fn receive<'gc>(
                     lim = lim.at_most(end);
                 }
             }
-            match st.next_item(shared.protocol) {
-                Ok(Some(Item::Message(m))) => return Ok(Got::Message(m)),
-                Ok(Some(Item::Down(r))) => {
+            match st.next_queued(shared.protocol) {
+                Some(Item::Message(m)) => return Ok(Got::Message(m)),
+                Some(Item::Down(r)) => {
                     if st.role == Role::Handle {
                         if let Some(end) = st.peer_end.as_mut().filter(|e| e.reason == r) {
                             end.reported = true;
@@ -127,33 +143,58 @@ pub(crate) fn receive<'gc>(
                     }
                     return Ok(Got::Down(r));
                 }
-                Ok(None) => {}
-                // nng ends a survey with "Timed out" and then refuses to receive with
-                // "Incorrect state": both mean the survey is over (§3.2).
-                Err(nng::Error::IncorrectState | nng::Error::TimedOut)
-                    if shared.protocol == Protocol::Surveyor && st.survey_deadline.is_some() =>
-                {
-                    return Ok(Got::Timeout)
-                }
-                Err(e) => return Err(from_nng(who, e, None)),
+                None => {}
             }
+            // Whatever the peer sent before it ended was moved to the queue first.
             if let Some(end) = &st.peer_end {
                 return Ok(Got::Ended(end.clone()));
             }
-            (st.recv_fd(), lim)
+            lim
         };
-        if limit_now.expired() {
+        // Once an nng receive was made, an expired limit ends the call; the first one is
+        // always made (`'noblock` looks at nng once).
+        if tried && lim.expired() {
             return Ok(Got::Timeout);
         }
-        fds.clear();
-        fds.add(recv_fd);
-        let wake = fds.add(Some(shared.wake.fd()));
-        fds.wait(host, limit_now.deadline())
-            .map_err(|_| interrupted(who))?;
-        // Everything is checked again before the next wait, so a wake-up (an event, or
-        // a stale one already handled) can be consumed now.
-        if fds.ready(wake) {
-            shared.wake.drain();
+        let wait = wait_of(lim);
+        let outcome = if wait == Wait::Zero {
+            if !waiter.start_recv(shared.id, wait) {
+                continue;
+            }
+            tried = true;
+            waiter.finish_recv()
+        } else {
+            let guard =
+                watch_interrupt(host, &shared.interrupt_waker).map_err(|_| interrupted(who))?;
+            if !waiter.start_recv(shared.id, wait) {
+                continue;
+            }
+            tried = true;
+            let outcome = waiter.finish_recv();
+            if guard.pending() && !matches!(outcome, Ok(Some(_))) {
+                return Err(interrupted(who));
+            }
+            outcome
+        };
+        match outcome {
+            Ok(Some(m)) => {
+                if shared.lock().accept(shared.protocol, &m) {
+                    return Ok(Got::Message(m));
+                }
+            }
+            Ok(None) => {}
+            // Nothing in time, or an event to look at: the loop checks again.
+            Err((_, nng::Error::TimedOut | nng::Error::Canceled)) => {}
+            Err((_, nng::Error::Closed)) => return Err(closed(who)),
+            // nng ends a survey with "Timed out" and then refuses to receive with
+            // "Incorrect state": both mean the survey is over (§3.2).
+            Err((_, nng::Error::IncorrectState))
+                if shared.protocol == Protocol::Surveyor
+                    && shared.lock().survey_deadline.is_some() =>
+            {
+                return Ok(Got::Timeout)
+            }
+            Err((_, e)) => return Err(from_nng(who, e, None)),
         }
     }
 }
@@ -188,7 +229,7 @@ fn recv_flags<'gc>(who: &str, flags: &[Value<'gc>]) -> Result<RecvFlags, Error<'
 fn deliver<'gc>(
     ctx: &mut Ctx<'_, 'gc>,
     shared: &SocketShared,
-    m: &nng::Message,
+    m: &Msg,
     raw: bool,
     who: &str,
 ) -> NResult<'gc> {

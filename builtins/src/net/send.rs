@@ -1,18 +1,16 @@
 //! Sending (networking spec §3.1): `send!` with its format and timing flags. The value
-//! is encoded completely before anything is sent; the send itself waits in `poll(2)`
-//! on nng's send descriptor until nng accepts the message or the time is up.
+//! is encoded completely before anything is sent; the send itself is one nng operation
+//! that the VM waits for in nng's condition variable until nng accepts the message, the
+//! time is up, or an interrupt ends it.
 
+use super::aio::{Msg, Wait};
 use super::error::too_big;
-use super::flags::Limit;
-use super::flags::{unknown_flag, Timing};
+use super::flags::{unknown_flag, Limit, Timing};
 use super::message::{encode_message, Format};
 use super::nng_error::{closed, from_nng, interrupted, nng_error};
 use super::socket::{socket_arg, Item, Protocol, Role, SocketShared, State};
-use super::wait::{deadline_after, FdSet};
-use eta_vm::host::WakeFd;
+use super::wait::{deadline_after, watch_interrupt, Cancel};
 use eta_vm::{write_truncated, Ctx, Error, Host, NResult, Value};
-use std::sync::{Arc, Mutex};
-use std::time::Instant;
 
 /// How the value becomes the message body.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -73,52 +71,19 @@ fn check_can_send<'gc>(st: &State, who: &str) -> Result<(), Error<'gc>> {
     Ok(())
 }
 
-/// How an asynchronous send ended (the message comes back on failure).
-type SendOutcome = Result<(), (nng::Message, nng::Error)>;
-
-/// The reusable asynchronous send of a socket: an nng aio whose completion callback
-/// (run on an nng thread) stores the result and wakes the socket's wake-up descriptor.
-pub(crate) struct SendOp {
-    aio: nng::Aio,
-    done: Arc<Mutex<Option<SendOutcome>>>,
-}
-
-impl SendOp {
-    fn new(wake: Arc<WakeFd>) -> Result<SendOp, nng::Error> {
-        let done: Arc<Mutex<Option<SendOutcome>>> = Arc::new(Mutex::new(None));
-        let slot = done.clone();
-        let aio = nng::Aio::new(move |_aio, result| {
-            if let nng::AioResult::Send(r) = result {
-                *slot.lock().unwrap_or_else(|e| e.into_inner()) = Some(r);
-            }
-            wake.wake();
-        })?;
-        Ok(SendOp { aio, done })
-    }
-
-    fn take(&self) -> Option<SendOutcome> {
-        self.done.lock().unwrap_or_else(|e| e.into_inner()).take()
-    }
-
-    /// Cancels the send and waits for its completion callback.
-    fn cancel(&self) -> Option<SendOutcome> {
-        self.aio.cancel();
-        self.aio.wait();
-        self.take()
-    }
-}
-
 /// Whether a failed non-blocking send leaves the protocol's state intact. nng 1.4's
 /// rep0 and respondent0 refuse every non-blocking send they cannot finish at once and
-/// forget the pending request when they do, so those always send asynchronously.
+/// forget the pending request when they do, so those always start a waiting send (and
+/// cancel it at once for `'noblock`).
 fn nonblocking_send_is_safe(p: Protocol) -> bool {
     !matches!(p, Protocol::Rep | Protocol::Respondent)
 }
 
 /// A successful send: a surveyor's survey starts now, and replies to the previous one
 /// that `nng-poll` had queued are dropped (as nng drops those it holds).
-fn sent(st: &mut State, protocol: Protocol) -> bool {
-    if protocol == Protocol::Surveyor {
+fn sent(shared: &SocketShared) -> bool {
+    if shared.protocol == Protocol::Surveyor {
+        let mut st = shared.lock();
         let ms = st.options.survey_time.max(0).unsigned_abs();
         st.survey_deadline = deadline_after(ms);
         st.queue.retain(|i| matches!(i, Item::Down(_)));
@@ -130,103 +95,94 @@ fn sent(st: &mut State, protocol: Protocol) -> bool {
 /// default). `Ok(false)` only for [`Timing::NoBlock`] when nng would have had to wait;
 /// a timeout that expires raises `"Timed out"`.
 ///
-/// The fast path is one non-blocking send. When it would block, the send is handed to
-/// nng asynchronously (with the remaining time as its timeout) and the VM waits in
-/// `poll(2)` on the socket's wake-up descriptor, which the completion signals, and on
-/// the interrupt descriptor.
+/// One nng send is started with the remaining time; nng completes it at once when it
+/// can take the message, otherwise the VM sleeps in nng's condition variable until it
+/// does, the time is up, or an interrupt — or, on an actor handle or mailbox, the end
+/// of the peer — cancels it ([`super::wait::Waiter`]).
 pub(crate) fn send_message<'gc>(
     host: &mut Host,
     shared: &SocketShared,
-    msg: nng::Message,
+    msg: Msg,
     timing: Timing,
     who: &str,
 ) -> Result<bool, Error<'gc>> {
-    let mut msg = msg;
-    let limit = {
-        let mut st = shared.lock();
-        check_can_send(&st, who)?;
-        let limit = timing.limit(st.options.send_timeout);
-        if nonblocking_send_is_safe(shared.protocol) {
-            let Some(sock) = st.socket() else {
-                return Err(closed(who));
-            };
-            match sock.try_send(msg) {
-                Ok(()) => return Ok(sent(&mut st, shared.protocol)),
-                Err((m, nng::Error::TryAgain)) => msg = m,
-                Err((_, e)) => return Err(from_nng(who, e, None)),
-            }
-            if timing == Timing::NoBlock {
-                return Ok(false);
-            }
-            if limit.expired() {
-                return Err(from_nng(who, nng::Error::TimedOut, None));
-            }
-        }
-        limit
-    };
-    let mut op_slot = shared.send_op.lock().unwrap_or_else(|e| e.into_inner());
-    if op_slot.is_none() {
-        *op_slot = Some(SendOp::new(shared.wake.clone()).map_err(|e| from_nng(who, e, None))?);
-    }
-    let Some(op) = op_slot.as_ref() else {
-        return Err(closed(who));
-    };
-    op.take();
-    let timeout = match limit {
-        // Started without a limit and cancelled at once: whatever nng cannot finish
-        // immediately is not sent.
-        Limit::Now | Limit::Never => None,
-        Limit::At(d) => Some(d.saturating_duration_since(Instant::now())),
-    };
-    op.aio
-        .set_timeout(timeout)
-        .map_err(|e| from_nng(who, e, None))?;
-    {
+    let waiter = &shared.waiter;
+    // Before the state is checked: an event after the check stops the send.
+    waiter.arm();
+    let (limit, cancel) = {
         let st = shared.lock();
         check_can_send(&st, who)?;
-        let Some(sock) = st.socket() else {
-            return Err(closed(who));
+        // Only an actor socket's peer can end for good while we wait (§3.1 step 3).
+        let cancel = if st.role == Role::Plain {
+            Cancel::OnInterrupt
+        } else {
+            Cancel::OnEvent
         };
-        sock.send_async(&op.aio, msg)
-            .map_err(|(_, e)| from_nng(who, e, None))?;
-    }
-    let result = if matches!(limit, Limit::Now) {
-        op.cancel()
-    } else {
-        let mut fds = FdSet::new();
-        loop {
-            shared.wake.drain();
-            if let Some(r) = op.take() {
-                break Some(r);
-            }
-            let gone = {
-                let st = shared.lock();
-                check_can_send(&st, who).err()
-            };
-            if let Some(e) = gone {
-                // The actor or parent at the other end is gone: stop waiting.
-                return match op.cancel() {
-                    Some(Ok(())) => Ok(sent(&mut shared.lock(), shared.protocol)),
-                    _ => Err(e),
-                };
-            }
-            fds.clear();
-            fds.add(Some(shared.wake.fd()));
-            if fds.wait(host, None).is_err() {
-                return match op.cancel() {
-                    Some(Ok(())) => Ok(sent(&mut shared.lock(), shared.protocol)),
-                    _ => Err(interrupted(who)),
-                };
-            }
-        }
+        (timing.limit(st.options.send_timeout), cancel)
     };
-    match result {
-        Some(Ok(())) => Ok(sent(&mut shared.lock(), shared.protocol)),
-        Some(Err((_, nng::Error::Canceled))) | None if timing == Timing::NoBlock => Ok(false),
-        Some(Err((_, nng::Error::Canceled))) | None => {
-            Err(from_nng(who, nng::Error::TimedOut, None))
+    let safe = nonblocking_send_is_safe(shared.protocol);
+    let mut msg = msg;
+    // Whether an nng send was started (and cancelled by an event) already.
+    let mut tried = false;
+    let mut first = true;
+    loop {
+        if !first {
+            waiter.arm();
+            check_can_send(&shared.lock(), who)?;
         }
-        Some(Err((_, e))) => Err(from_nng(who, e, None)),
+        first = false;
+        if tried && limit.expired() {
+            return Err(from_nng(who, nng::Error::TimedOut, None));
+        }
+        let wait = match limit {
+            Limit::Now if safe => Wait::Zero,
+            // Started without a limit and cancelled at once: whatever nng cannot finish
+            // immediately is not sent.
+            Limit::Now | Limit::Never => Wait::Forever,
+            Limit::At(d) => Wait::Until(d),
+        };
+        let outcome = if wait == Wait::Zero {
+            if let Err(m) = waiter.start_send(shared.id, msg, wait, cancel) {
+                msg = m;
+                continue;
+            }
+            tried = true;
+            waiter.finish_send()
+        } else {
+            let guard =
+                watch_interrupt(host, &shared.interrupt_waker).map_err(|_| interrupted(who))?;
+            if let Err(m) = waiter.start_send(shared.id, msg, wait, cancel) {
+                msg = m;
+                continue;
+            }
+            tried = true;
+            if matches!(limit, Limit::Now) {
+                waiter.cancel_send();
+            }
+            let outcome = waiter.finish_send();
+            if outcome.is_err() && guard.pending() {
+                return Err(interrupted(who));
+            }
+            outcome
+        };
+        match outcome {
+            Ok(_) => return Ok(sent(shared)),
+            Err((_, nng::Error::TimedOut | nng::Error::Canceled))
+                if matches!(limit, Limit::Now) =>
+            {
+                return if timing == Timing::NoBlock {
+                    Ok(false)
+                } else {
+                    Err(from_nng(who, nng::Error::TimedOut, None))
+                };
+            }
+            Err((_, nng::Error::TimedOut)) => {
+                return Err(from_nng(who, nng::Error::TimedOut, None))
+            }
+            // An event on an actor socket: the loop checks whether the peer is gone.
+            Err((Some(m), nng::Error::Canceled)) => msg = m,
+            Err((_, e)) => return Err(from_nng(who, e, None)),
+        }
     }
 }
 
@@ -240,27 +196,24 @@ pub(crate) fn send<'gc>(ctx: &mut Ctx<'_, 'gc>, a: &[Value<'gc>]) -> NResult<'gc
         check_can_send(&st, WHO)?;
         st.options.max_message_size
     };
-    let bytes = match flags.body {
+    let msg = match flags.body {
         Body::Encoded(format) => {
-            encode_message(a[1], format, max).map_err(|e| e.into_error(WHO))?
+            let bytes = encode_message(a[1], format, max).map_err(|e| e.into_error(WHO))?;
+            Msg::from_bytes(&bytes)
         }
+        // Copied once, straight into the nng message.
         Body::Raw => match a[1] {
             Value::Bytevector(b) => {
-                let bytes = b.borrow().clone();
+                let bytes = b.borrow();
                 if max != 0 && bytes.len() > max {
                     return Err(too_big(bytes.len() as u64, true, max).into_error(WHO));
                 }
-                bytes
+                Msg::from_bytes(&bytes)
             }
             v => return Err(Error::type_error(WHO, "bytevector", v)),
         },
-    };
-    let sent = send_message(
-        &mut ctx.st.host,
-        &shared,
-        nng::Message::from(&bytes[..]),
-        flags.timing,
-        WHO,
-    )?;
+    }
+    .map_err(|e| from_nng(WHO, e, None))?;
+    let sent = send_message(&mut ctx.st.host, &shared, msg, flags.timing, WHO)?;
     Ok(Value::Bool(sent))
 }

@@ -6,16 +6,20 @@
 //! Everything another thread may touch lives in [`SocketShared`]: the [`State`] behind a
 //! mutex (the nng socket itself, subscriptions, the queue of received-but-undelivered
 //! [`Item`]s, monitor and heartbeat state, cached options, the peer's end for actor
-//! sockets) and a wake-up descriptor that anyone who queues an event writes to, so that a
-//! VM blocked in `poll(2)` on the socket wakes up. No GC pointer is ever stored here.
+//! sockets), the [`Waiter`] of the owning VM's blocking sends and receives, and a
+//! wake-up descriptor. Anyone who queues an event calls [`SocketShared::notify`], which
+//! ends a send or receive the VM is waiting for and makes the descriptor readable for a
+//! VM blocked in `nng-poll`. No GC pointer is ever stored here.
 //!
 //! Lock discipline: the state mutex is held only around non-blocking nng calls
-//! (`try_recv`, `try_send`, options). It is never held across `nng_dial`, `nng_listen`
-//! or `nng_close`, because those wait for pipe callbacks, which take the mutex.
+//! ([`State::try_recv`], [`State::try_send`], options). It is never held across
+//! `nng_dial`, `nng_listen` or `nng_close`, because those wait for pipe callbacks, which
+//! take the mutex, nor across a blocking wait of the [`Waiter`].
 
+use super::aio::{Msg, SyncAio};
 use super::nng_error::closed;
-use super::send::SendOp;
-use eta_vm::host::WakeFd;
+use super::wait::Waiter;
+use eta_vm::host::{InterruptWaker, WakeFd};
 use eta_vm::{Ctx, Error, Foreign, ForeignObj, Gc, Value};
 use nng::options::{Options as _, RecvFd, RecvMaxSize, SendFd};
 use nng::{Pipe, PipeEvent};
@@ -163,7 +167,7 @@ impl Reason {
 pub enum Item {
     /// A message read from nng (by `nng-poll`, or drained before a notification). It is
     /// classified again on delivery (heartbeat frames, subscription filter).
-    Message(nng::Message),
+    Message(Msg),
     /// A `(down SOCK REASON)` notification.
     Down(Reason),
 }
@@ -282,6 +286,10 @@ pub struct State {
     pub ext: Option<Box<dyn std::any::Any + Send>>,
     recv_fd: Option<Option<RawFd>>,
     send_fd: Option<Option<RawFd>>,
+    /// The aios of the non-blocking receives and sends made under the lock (from any
+    /// thread: the VM, pipe callbacks, the heartbeat).
+    nb_recv: SyncAio,
+    nb_send: SyncAio,
 }
 
 impl State {
@@ -300,13 +308,28 @@ impl State {
         self.pipes.len()
     }
 
+    /// Takes a message nng holds for this socket without waiting (`Ok(None)`: none).
+    pub(crate) fn try_recv(&mut self) -> Result<Option<Msg>, nng::Error> {
+        let Some(sock) = self.socket.as_ref() else {
+            return Err(nng::Error::Closed);
+        };
+        self.nb_recv.try_recv(sock.nng_socket())
+    }
+
+    /// Sends a message if nng can take it at once (`TryAgain` otherwise).
+    pub(crate) fn try_send(&mut self, msg: Msg) -> Result<(), nng::Error> {
+        let Some(sock) = self.socket.as_ref() else {
+            return Err(nng::Error::Closed);
+        };
+        self.nb_send
+            .try_send(sock.nng_socket(), msg)
+            .map_err(|(_, e)| e)
+    }
+
     /// Moves every message nng holds for this socket into the queue, so that an event
     /// queued right after comes after every message that arrived before it.
     pub fn drain_nng(&mut self) {
-        let Some(sock) = self.socket.as_ref() else {
-            return;
-        };
-        while let Ok(m) = sock.try_recv() {
+        while let Ok(Some(m)) = self.try_recv() {
             self.queue.push_back(Item::Message(m));
         }
     }
@@ -391,12 +414,17 @@ impl State {
 pub struct SocketShared {
     /// The protocol.
     pub protocol: Protocol,
-    /// Readable when an event was queued (pipe removal, heartbeat timeout, actor end)
-    /// or an asynchronous send finished.
+    /// Readable when an event was queued (pipe removal, heartbeat timeout, actor end),
+    /// for `nng-poll`.
     pub wake: Arc<WakeFd>,
+    /// The nng socket's id, for operations started outside the lock (nng reports a
+    /// closed socket through the operation).
+    pub(crate) id: nng::ffi::nng_socket,
     state: Mutex<State>,
-    /// The reusable asynchronous send of `send!`'s slow path (created on first use).
-    pub(crate) send_op: Mutex<Option<SendOp>>,
+    /// The owning VM's blocking sends and receives.
+    pub(crate) waiter: Arc<Waiter>,
+    /// Ends the VM's send or receive on this socket when an interrupt is requested.
+    pub(crate) interrupt_waker: InterruptWaker,
     /// Signalled when the heartbeat is replaced or the socket closed.
     pub(crate) heartbeat_cv: Condvar,
 }
@@ -409,10 +437,14 @@ impl SocketShared {
             .map_err(|e| nng::Error::SystemErr(e.raw_os_error().unwrap_or(libc::EMFILE) as u32))?;
         let socket = nng::Socket::new(protocol.nng())?;
         socket.set_opt::<RecvMaxSize>(DEFAULT_MAX_MESSAGE_SIZE)?;
+        let waiter = Arc::new(Waiter::new()?);
+        let interrupted = waiter.clone();
         let shared = Arc::new(SocketShared {
             protocol,
             wake: Arc::new(wake),
-            send_op: Mutex::new(None),
+            id: socket.nng_socket(),
+            waiter,
+            interrupt_waker: Arc::new(move || interrupted.interrupt()),
             state: Mutex::new(State {
                 socket: None,
                 closing: false,
@@ -431,6 +463,8 @@ impl SocketShared {
                 ext: None,
                 recv_fd: None,
                 send_fd: None,
+                nb_recv: SyncAio::new()?,
+                nb_send: SyncAio::new()?,
             }),
             heartbeat_cv: Condvar::new(),
         });
@@ -446,8 +480,10 @@ impl SocketShared {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Wakes a VM waiting on this socket (call after queueing an event).
+    /// Wakes a VM waiting on this socket (call after queueing an event, without holding
+    /// the state lock).
     pub fn notify(&self) {
+        self.waiter.poke();
         self.wake.wake();
     }
 
@@ -495,13 +531,6 @@ impl SocketShared {
         socket.close();
         drop(socket);
         release_pair0_pollables(&leaked);
-        // Idle here (sends finish before `send!` returns); freed on this thread.
-        let op = self
-            .send_op
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .take();
-        drop(op);
         for hook in hooks {
             hook();
         }
