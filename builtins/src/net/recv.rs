@@ -7,7 +7,7 @@ use super::flags::{Limit, Timing};
 use super::message::{decode_message, Received};
 use super::nng_error::{closed, from_nng, interrupted, nng_error};
 use super::socket::{socket_arg, Item, PeerEnd, Protocol, Reason, Role, SocketShared, State};
-use super::wait::watch_interrupt;
+use super::wait::{watch_interrupt, Cancel};
 use super::wire::{topic_matches, Frame, PONG};
 use eta_vm::{write_string, Ctx, Error, Host, NResult, Value};
 use std::time::Instant;
@@ -118,7 +118,7 @@ pub(crate) fn receive<'gc>(
     let waiter = &shared.waiter;
     loop {
         waiter.arm();
-        let lim = {
+        let (lim, cancel) = {
             let mut st = shared.lock();
             if st.is_closed() {
                 return Err(closed(who));
@@ -149,7 +149,16 @@ pub(crate) fn receive<'gc>(
             if let Some(end) = &st.peer_end {
                 return Ok(Got::Ended(end.clone()));
             }
-            lim
+            let cancel = if st.role == Role::Plain
+                && matches!(shared.protocol, Protocol::Req | Protocol::Surveyor)
+            {
+                // A cancelled receive would abandon the request or the survey: events
+                // (monitor notifications) wait until this receive ends.
+                Cancel::OnInterrupt
+            } else {
+                Cancel::OnEvent
+            };
+            (lim, cancel)
         };
         // Once an nng receive was made, an expired limit ends the call; the first one is
         // always made (`'noblock` looks at nng once).
@@ -158,7 +167,7 @@ pub(crate) fn receive<'gc>(
         }
         let wait = wait_of(lim);
         let outcome = if wait == Wait::Zero {
-            if !waiter.start_recv(shared.id, wait) {
+            if !waiter.start_recv(shared.id, wait, cancel) {
                 continue;
             }
             tried = true;
@@ -166,7 +175,7 @@ pub(crate) fn receive<'gc>(
         } else {
             let guard =
                 watch_interrupt(host, &shared.interrupt_waker).map_err(|_| interrupted(who))?;
-            if !waiter.start_recv(shared.id, wait) {
+            if !waiter.start_recv(shared.id, wait, cancel) {
                 continue;
             }
             tried = true;
@@ -183,8 +192,12 @@ pub(crate) fn receive<'gc>(
                 }
             }
             Ok(None) => {}
-            // Nothing in time, or an event to look at: the loop checks again.
-            Err((_, nng::Error::TimedOut | nng::Error::Canceled)) => {}
+            // nng waited the whole remaining time: the limit is reached (asking nng
+            // again could fail instead, e.g. "Incorrect state" on a `req` whose request
+            // ended with the timeout).
+            Err((_, nng::Error::TimedOut)) => return Ok(Got::Timeout),
+            // An event to look at: the loop checks again.
+            Err((_, nng::Error::Canceled)) => {}
             Err((_, nng::Error::Closed)) => return Err(closed(who)),
             // nng ends a survey with "Timed out" and then refuses to receive with
             // "Incorrect state": both mean the survey is over (§3.2).

@@ -153,7 +153,9 @@ pub(crate) enum Cancel {
     /// Socket events ([`Waiter::poke`]) and interrupts.
     OnEvent,
     /// Interrupts only: a cancelled send loses the request state of `rep` and
-    /// `respondent` sockets, so a send on a plain socket does not stop for events.
+    /// `respondent` sockets, so a send on a plain socket does not stop for events; a
+    /// cancelled receive abandons the request of a `req` socket and the survey of a
+    /// `surveyor`, so their receives do not stop for events either.
     OnInterrupt,
 }
 
@@ -173,7 +175,7 @@ pub(crate) struct Waiter {
 #[derive(Default)]
 struct Slot {
     poked: bool,
-    recv: bool,
+    recv: Option<Cancel>,
     send: Option<Cancel>,
 }
 
@@ -198,12 +200,17 @@ impl Waiter {
     }
 
     /// Starts a receive; `false` (nothing started) if an event came since [`Waiter::arm`].
-    pub(crate) fn start_recv(&self, socket: nng::ffi::nng_socket, wait: Wait) -> bool {
+    pub(crate) fn start_recv(
+        &self,
+        socket: nng::ffi::nng_socket,
+        wait: Wait,
+        cancel: Cancel,
+    ) -> bool {
         let mut slot = self.slot();
         if slot.poked {
             return false;
         }
-        slot.recv = true;
+        slot.recv = Some(cancel);
         self.recv.start_recv(socket, wait);
         true
     }
@@ -211,7 +218,7 @@ impl Waiter {
     /// Waits for the receive started by [`Waiter::start_recv`] to end.
     pub(crate) fn finish_recv(&self) -> Result<Option<Msg>, (Option<Msg>, nng::Error)> {
         let r = self.recv.finish();
-        self.slot().recv = false;
+        self.slot().recv = None;
         r
     }
 
@@ -250,7 +257,7 @@ impl Waiter {
     pub(crate) fn poke(&self) {
         let mut slot = self.slot();
         slot.poked = true;
-        if slot.recv {
+        if slot.recv == Some(Cancel::OnEvent) {
             self.recv.cancel();
         }
         if slot.send == Some(Cancel::OnEvent) {
@@ -262,7 +269,7 @@ impl Waiter {
     pub(crate) fn interrupt(&self) {
         let mut slot = self.slot();
         slot.poked = true;
-        if slot.recv {
+        if slot.recv.is_some() {
             self.recv.cancel();
         }
         if slot.send.is_some() {
