@@ -283,8 +283,25 @@ impl<'gc> Root<'gc> {
                         self.stack.push(Value::Closure(Gc::new(mc, clo)));
                     }
                     Op::Call(n) => {
-                        self.save_pc(pc);
                         fuel -= CALL_COST;
+                        let argc = n as usize;
+                        let callee_at = self.stack.len() - argc - 1;
+                        // Fast path: a closure with fixed arity and no boxed parameter,
+                        // called with the right number of arguments below the depth limit.
+                        if let Value::Closure(c) = self.stack[callee_at] {
+                            let cpo: &ProtoObj<'gc> = Gc::as_ref(c.proto);
+                            if cpo.fast_argc as usize == argc
+                                && self.frames.len() < self.st.host.depth_limit
+                            {
+                                self.save_pc(pc);
+                                self.push_frame(c, callee_at + 1, cpo.nlocals as usize);
+                                if fuel <= 0 {
+                                    return Slice::Yield;
+                                }
+                                continue 'reload;
+                            }
+                        }
+                        self.save_pc(pc);
                         match self.call(mc, n as usize, false) {
                             Flow::Continue => {
                                 if fuel <= 0 {
@@ -301,8 +318,26 @@ impl<'gc> Root<'gc> {
                         }
                     }
                     Op::TailCall(n) => {
-                        self.save_pc(pc);
                         fuel -= CALL_COST;
+                        let argc = n as usize;
+                        let callee_at = self.stack.len() - argc - 1;
+                        if let Value::Closure(c) = self.stack[callee_at] {
+                            let cpo: &ProtoObj<'gc> = Gc::as_ref(c.proto);
+                            // The caller's frame is replaced: the depth does not change.
+                            if cpo.fast_argc as usize == argc
+                                && self.frames.len() <= self.st.host.depth_limit
+                            {
+                                self.stack.copy_within(callee_at.., base - 1);
+                                self.stack.truncate(base + argc);
+                                self.frames.pop();
+                                self.push_frame(c, base, cpo.nlocals as usize);
+                                if fuel <= 0 {
+                                    return Slice::Yield;
+                                }
+                                continue 'reload;
+                            }
+                        }
+                        self.save_pc(pc);
                         match self.call(mc, n as usize, true) {
                             Flow::End(s) => return s,
                             _ => {
@@ -385,6 +420,23 @@ impl<'gc> Root<'gc> {
         if let Some(f) = self.frames.last_mut() {
             f.pc = pc as u32;
         }
+    }
+
+    /// Pushes a frame for closure `c` whose arguments (already checked against its arity)
+    /// start at stack index `base`, with room for `nlocals` locals.
+    #[inline]
+    fn push_frame(&mut self, c: Gc<'gc, Closure<'gc>>, base: usize, nlocals: usize) {
+        // Restore the configured limit once a handled limit error has unwound.
+        let host = &mut self.st.host;
+        if host.depth_limit != host.max_depth && self.frames.len() + 1000 < host.max_depth {
+            host.depth_limit = host.max_depth;
+        }
+        self.stack.resize(base + nlocals, Value::Undefined);
+        self.frames.push(Frame {
+            closure: c,
+            pc: 0,
+            base: base as u32,
+        });
     }
 
     /// Returns `v` from the top frame. `Some` when the run is over.
@@ -600,26 +652,17 @@ impl<'gc> Root<'gc> {
                 format!("recursion depth limit exceeded ({limit} frames)"),
             ));
         }
-        if self.frames.len() + 1000 < self.st.host.max_depth {
-            self.st.host.depth_limit = self.st.host.max_depth;
-        }
         let base = callee_at + 1;
         if proto.rest {
             let extra = Value::list(mc, self.stack[base + nreq..].iter().copied());
             self.stack.truncate(base + nreq);
             self.stack.push(extra);
         }
-        self.stack
-            .resize(base + proto.nlocals as usize, Value::Undefined);
+        self.push_frame(c, base, proto.nlocals as usize);
         for &i in &proto.boxed_params {
             let slot = base + i as usize;
             self.stack[slot] = Value::Cell(Gc::new(mc, Lock::new(self.stack[slot])));
         }
-        self.frames.push(Frame {
-            closure: c,
-            pc: 0,
-            base: base as u32,
-        });
         Ok(())
     }
 
