@@ -4,6 +4,7 @@
 use crate::args;
 use crate::equivalence::equal;
 use eta_vm::{natives, Ctx, Error, NResult, Pair, Value};
+use gc_arena::Gc;
 
 /// `(cons a b)` ;; `(cons 1 '(2))` => (1 2)
 fn cons<'gc>(ctx: &mut Ctx<'_, 'gc>, a: &[Value<'gc>]) -> NResult<'gc> {
@@ -119,12 +120,36 @@ fn append<'gc>(ctx: &mut Ctx<'_, 'gc>, a: &[Value<'gc>]) -> NResult<'gc> {
 
 /// `(reverse list)` ;; `(reverse '(1 2))` => (2 1)
 fn reverse<'gc>(ctx: &mut Ctx<'_, 'gc>, a: &[Value<'gc>]) -> NResult<'gc> {
-    let items = args::list("reverse", a[0])?;
+    // Conses while walking instead of collecting the list into a vector first: a long
+    // list would otherwise need a second copy of itself outside the heap.
     let mut acc = Value::Nil;
-    for v in items {
-        acc = Value::cons(ctx.mc, v, acc);
+    let mut cur = a[0];
+    // Floyd's check: the slow pointer moves one cell for every two of `cur`; meeting it
+    // again means the list is circular.
+    let mut slow = a[0];
+    let mut odd = false;
+    loop {
+        match cur {
+            Value::Nil => return Ok(acc),
+            Value::Pair(p) => {
+                acc = Value::cons(ctx.mc, p.car.get(), acc);
+                cur = p.cdr.get();
+                odd = !odd;
+                if !odd {
+                    if let Value::Pair(s) = slow {
+                        slow = s.cdr.get();
+                    }
+                    if let (Value::Pair(x), Value::Pair(y)) = (cur, slow) {
+                        if Gc::ptr_eq(x, y) {
+                            break;
+                        }
+                    }
+                }
+            }
+            _ => break,
+        }
     }
-    Ok(acc)
+    Err(Error::type_error("reverse", "proper list", a[0]))
 }
 
 /// `(reverse! list)`: reverses in place (used by the prelude) ;; => reversed list
