@@ -186,6 +186,13 @@ pub enum Op {
     /// A primitive with `argc` arguments on the stack (fast path inline, slow path in the
     /// VM's number/list kernels with the builtin's exact semantics).
     Prim(Prim, u8),
+    /// A one-argument primitive applied to local slot `i` (unboxed): `LocalRef(i)` then
+    /// `Prim(p, 1)` in one instruction.
+    PrimL(Prim, u16),
+    /// A two-argument primitive applied to local slots `a` and `b` (both unboxed).
+    PrimLL(Prim, u16, u16),
+    /// A two-argument primitive applied to local slot `i` (unboxed) and the fixnum `n`.
+    PrimLI(Prim, u16, i32),
 }
 
 /// A compiled procedure body.

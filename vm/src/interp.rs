@@ -357,56 +357,111 @@ impl<'gc> Root<'gc> {
                     }
                     Op::Prim(p, argc) => {
                         let n = argc as usize;
-                        if let Some(v) = self.prim_fast(mc, p, n) {
-                            let len = self.stack.len();
-                            self.stack.truncate(len - n);
-                            self.stack.push(v);
+                        let len = self.stack.len();
+                        let fast = match n {
+                            1 => prim1(p, self.stack[len - 1]),
+                            2 => prim2(mc, p, self.stack[len - 2], self.stack[len - 1]),
+                            _ => None,
+                        };
+                        if let Some(v) = fast {
+                            self.stack.truncate(len - n + 1);
+                            self.stack[len - n] = v;
                             continue;
                         }
                         self.save_pc(pc);
-                        let len = self.stack.len();
-                        let args_start = len - n;
-                        let r = {
-                            let slot = self
-                                .st
-                                .host
-                                .prim_slots
-                                .get(p as usize)
-                                .copied()
-                                .unwrap_or(u32::MAX);
-                            match self.st.global(slot) {
-                                Value::Native(n) => match n.func {
-                                    NativeFn::Simple(f) => {
-                                        let (_, args) = self.stack.split_at(args_start);
-                                        let mut ctx = Ctx {
-                                            mc,
-                                            st: &mut self.st,
-                                        };
-                                        f(&mut ctx, args)
-                                    }
-                                    NativeFn::Control(_) => {
-                                        Err(Error::new(tags::INTERNAL, "primitive is not simple"))
-                                    }
-                                },
-                                _ => Err(Error::new(
-                                    tags::INTERNAL,
-                                    format!("missing builtin {}", eta_compiler::prim_name(p)),
-                                )),
-                            }
-                        };
-                        match r {
-                            Ok(v) => {
-                                self.stack.truncate(args_start);
-                                self.stack.push(v);
-                            }
-                            Err(e) => match self.raise_error(mc, e, args_start) {
-                                Flow::End(s) => return s,
-                                _ => continue 'reload,
-                            },
+                        match self.prim_slow(mc, p, n) {
+                            Flow::Continue => {}
+                            Flow::End(s) => return s,
+                            Flow::Reload => continue 'reload,
+                        }
+                    }
+                    Op::PrimL(p, i) => {
+                        let a = self.stack[base + i as usize];
+                        if let Some(v) = prim1(p, a) {
+                            self.stack.push(v);
+                            continue;
+                        }
+                        self.stack.push(a);
+                        self.save_pc(pc);
+                        match self.prim_slow(mc, p, 1) {
+                            Flow::Continue => {}
+                            Flow::End(s) => return s,
+                            Flow::Reload => continue 'reload,
+                        }
+                    }
+                    Op::PrimLL(p, i, j) => {
+                        let a = self.stack[base + i as usize];
+                        let b = self.stack[base + j as usize];
+                        if let Some(v) = prim2(mc, p, a, b) {
+                            self.stack.push(v);
+                            continue;
+                        }
+                        self.stack.push(a);
+                        self.stack.push(b);
+                        self.save_pc(pc);
+                        match self.prim_slow(mc, p, 2) {
+                            Flow::Continue => {}
+                            Flow::End(s) => return s,
+                            Flow::Reload => continue 'reload,
+                        }
+                    }
+                    Op::PrimLI(p, i, k) => {
+                        let a = self.stack[base + i as usize];
+                        let b = Value::Int(k as i64);
+                        if let Some(v) = prim2(mc, p, a, b) {
+                            self.stack.push(v);
+                            continue;
+                        }
+                        self.stack.push(a);
+                        self.stack.push(b);
+                        self.save_pc(pc);
+                        match self.prim_slow(mc, p, 2) {
+                            Flow::Continue => {}
+                            Flow::End(s) => return s,
+                            Flow::Reload => continue 'reload,
                         }
                     }
                 }
             }
+        }
+    }
+
+    /// A primitive's general case: calls the builtin behind it on the `n` operands on
+    /// top of the stack and replaces them with the result, or raises its error.
+    #[inline(never)]
+    fn prim_slow(&mut self, mc: &Mutation<'gc>, p: Prim, n: usize) -> Flow {
+        let args_start = self.stack.len() - n;
+        let slot = self
+            .st
+            .host
+            .prim_slots
+            .get(p as usize)
+            .copied()
+            .unwrap_or(u32::MAX);
+        let r = match self.st.global(slot) {
+            Value::Native(n) => match n.func {
+                NativeFn::Simple(f) => {
+                    let (_, args) = self.stack.split_at(args_start);
+                    let mut ctx = Ctx {
+                        mc,
+                        st: &mut self.st,
+                    };
+                    f(&mut ctx, args)
+                }
+                NativeFn::Control(_) => Err(Error::new(tags::INTERNAL, "primitive is not simple")),
+            },
+            _ => Err(Error::new(
+                tags::INTERNAL,
+                format!("missing builtin {}", eta_compiler::prim_name(p)),
+            )),
+        };
+        match r {
+            Ok(v) => {
+                self.stack.truncate(args_start);
+                self.stack.push(v);
+                Flow::Continue
+            }
+            Err(e) => self.raise_error(mc, e, args_start),
         }
     }
 
@@ -848,70 +903,73 @@ impl<'gc> Root<'gc> {
             format!("{name}: variable used before its definition"),
         )
     }
+}
 
-    #[inline]
-    fn prim_fast(&self, _mc: &Mutation<'gc>, p: Prim, n: usize) -> Option<Value<'gc>> {
-        let len = self.stack.len();
-        let a = self.stack[len - n];
-        let b = if n >= 2 {
-            self.stack[len - n + 1]
-        } else {
-            Value::Nil
-        };
-        match (p, n) {
-            (Prim::Add, 2) => match (a, b) {
-                (Value::Int(x), Value::Int(y)) => x.checked_add(y).map(Value::Int),
-                (Value::Float(x), Value::Float(y)) => Some(Value::Float(x + y)),
-                _ => None,
-            },
-            (Prim::Sub, 2) => match (a, b) {
-                (Value::Int(x), Value::Int(y)) => x.checked_sub(y).map(Value::Int),
-                (Value::Float(x), Value::Float(y)) => Some(Value::Float(x - y)),
-                _ => None,
-            },
-            (Prim::Mul, 2) => match (a, b) {
-                (Value::Int(x), Value::Int(y)) => x.checked_mul(y).map(Value::Int),
-                (Value::Float(x), Value::Float(y)) => Some(Value::Float(x * y)),
-                _ => None,
-            },
-            (Prim::Lt, 2) => match (a, b) {
-                (Value::Int(x), Value::Int(y)) => Some(Value::Bool(x < y)),
-                _ => None,
-            },
-            (Prim::Gt, 2) => match (a, b) {
-                (Value::Int(x), Value::Int(y)) => Some(Value::Bool(x > y)),
-                _ => None,
-            },
-            (Prim::Le, 2) => match (a, b) {
-                (Value::Int(x), Value::Int(y)) => Some(Value::Bool(x <= y)),
-                _ => None,
-            },
-            (Prim::Ge, 2) => match (a, b) {
-                (Value::Int(x), Value::Int(y)) => Some(Value::Bool(x >= y)),
-                _ => None,
-            },
-            (Prim::NumEq, 2) => match (a, b) {
-                (Value::Int(x), Value::Int(y)) => Some(Value::Bool(x == y)),
-                _ => None,
-            },
-            (Prim::IsZero, 1) => match a {
-                Value::Int(x) => Some(Value::Bool(x == 0)),
-                _ => None,
-            },
-            (Prim::Car, 1) => a.as_pair().map(|p| p.0),
-            (Prim::Cdr, 1) => a.as_pair().map(|p| p.1),
-            (Prim::IsNull, 1) => Some(Value::Bool(matches!(a, Value::Nil))),
-            (Prim::IsPair, 1) => Some(Value::Bool(matches!(a, Value::Pair(_)))),
-            (Prim::Not, 1) => Some(Value::Bool(matches!(a, Value::Bool(false)))),
-            (Prim::Eq, 2) => Some(Value::Bool(a.is_eq(b))),
-            (Prim::Eqv, 2) => Some(Value::Bool(a.is_eqv(b))),
-            (Prim::VectorRef, 2) => match (a, b) {
-                (Value::Vector(v), Value::Int(i)) if i >= 0 => v.borrow().get(i as usize).copied(),
-                _ => None,
-            },
-            (Prim::Cons, 2) => Some(Value::cons(_mc, a, b)),
+/// The fast path of a one-operand primitive: `None` when the builtin must decide.
+#[inline(always)]
+fn prim1<'gc>(p: Prim, a: Value<'gc>) -> Option<Value<'gc>> {
+    match p {
+        Prim::IsZero => match a {
+            Value::Int(x) => Some(Value::Bool(x == 0)),
             _ => None,
-        }
+        },
+        Prim::Car => a.as_pair().map(|p| p.0),
+        Prim::Cdr => a.as_pair().map(|p| p.1),
+        Prim::IsNull => Some(Value::Bool(matches!(a, Value::Nil))),
+        Prim::IsPair => Some(Value::Bool(matches!(a, Value::Pair(_)))),
+        Prim::Not => Some(Value::Bool(matches!(a, Value::Bool(false)))),
+        _ => None,
+    }
+}
+
+/// The fast path of a two-operand primitive: fixnum and flonum arithmetic without
+/// overflow, fixnum comparisons, `cons`, `eq?`, `eqv?`, in-range `vector-ref`.
+#[inline(always)]
+fn prim2<'gc>(mc: &Mutation<'gc>, p: Prim, a: Value<'gc>, b: Value<'gc>) -> Option<Value<'gc>> {
+    match p {
+        Prim::Add => match (a, b) {
+            (Value::Int(x), Value::Int(y)) => x.checked_add(y).map(Value::Int),
+            (Value::Float(x), Value::Float(y)) => Some(Value::Float(x + y)),
+            _ => None,
+        },
+        Prim::Sub => match (a, b) {
+            (Value::Int(x), Value::Int(y)) => x.checked_sub(y).map(Value::Int),
+            (Value::Float(x), Value::Float(y)) => Some(Value::Float(x - y)),
+            _ => None,
+        },
+        Prim::Mul => match (a, b) {
+            (Value::Int(x), Value::Int(y)) => x.checked_mul(y).map(Value::Int),
+            (Value::Float(x), Value::Float(y)) => Some(Value::Float(x * y)),
+            _ => None,
+        },
+        Prim::Lt => match (a, b) {
+            (Value::Int(x), Value::Int(y)) => Some(Value::Bool(x < y)),
+            _ => None,
+        },
+        Prim::Gt => match (a, b) {
+            (Value::Int(x), Value::Int(y)) => Some(Value::Bool(x > y)),
+            _ => None,
+        },
+        Prim::Le => match (a, b) {
+            (Value::Int(x), Value::Int(y)) => Some(Value::Bool(x <= y)),
+            _ => None,
+        },
+        Prim::Ge => match (a, b) {
+            (Value::Int(x), Value::Int(y)) => Some(Value::Bool(x >= y)),
+            _ => None,
+        },
+        Prim::NumEq => match (a, b) {
+            (Value::Int(x), Value::Int(y)) => Some(Value::Bool(x == y)),
+            _ => None,
+        },
+        Prim::Eq => Some(Value::Bool(a.is_eq(b))),
+        Prim::Eqv => Some(Value::Bool(a.is_eqv(b))),
+        Prim::VectorRef => match (a, b) {
+            (Value::Vector(v), Value::Int(i)) if i >= 0 => v.borrow().get(i as usize).copied(),
+            _ => None,
+        },
+        Prim::Cons => Some(Value::cons(mc, a, b)),
+        _ => None,
     }
 }
 
