@@ -350,6 +350,14 @@ impl<'gc> Root<'gc> {
                     }
                     Op::Return => {
                         let v = self.pop();
+                        // Returning into another frame: the value replaces the callee slot.
+                        if self.frames.len() > 1 {
+                            let at = base - 1;
+                            self.frames.pop();
+                            self.stack.truncate(at + 1);
+                            self.stack[at] = v;
+                            continue 'reload;
+                        }
                         match self.do_return(v) {
                             Some(s) => return s,
                             None => continue 'reload,
@@ -486,7 +494,12 @@ impl<'gc> Root<'gc> {
         if host.depth_limit != host.max_depth && self.frames.len() + 1000 < host.max_depth {
             host.depth_limit = host.max_depth;
         }
-        self.stack.resize(base + nlocals, Value::Undefined);
+        // The arguments are already in place: only extra locals need slots (Vec::resize
+        // is an out-of-line call even when it has nothing to do).
+        let top = base + nlocals;
+        if top > self.stack.len() {
+            self.stack.resize(top, Value::Undefined);
+        }
         self.frames.push(Frame {
             closure: c,
             pc: 0,
