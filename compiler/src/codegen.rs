@@ -176,7 +176,7 @@ impl<'u> Gen<'u> {
                 self.expr(x, false);
                 self.emit(Op::GlobalDef(*g));
             }
-            Expr::Const(_) | Expr::Lambda(_) | Expr::Local(..) => {}
+            Expr::Const(_) | Expr::Lambda(_) | Expr::Local(..) | Expr::SelfRef(..) => {}
             Expr::Seq(es) => {
                 for x in es {
                     self.effect(x);
@@ -198,6 +198,16 @@ impl<'u> Gen<'u> {
             }
             Expr::Local(v, span) => {
                 self.var_ref(*v, *span);
+                self.ret_if(tail);
+            }
+            Expr::SelfRef(v, span) => {
+                if self.unit.vars[*v as usize].mutated {
+                    // Assigned somewhere: the value may no longer be this closure (the
+                    // expander then captured the variable here).
+                    self.var_ref(*v, *span);
+                } else {
+                    self.emit(Op::SelfRef);
+                }
                 self.ret_if(tail);
             }
             Expr::Global(g, span) => {

@@ -157,6 +157,8 @@ pub enum Op {
     BoxSet(u16),
     /// Push captured value `i`.
     UpvalRef(u16),
+    /// Push the running closure (a procedure referring to itself by its own name).
+    SelfRef,
     /// Push the content of captured box `i`.
     UpvalBoxRef(u16),
     /// Like `UpvalBoxRef`, with the undefined check.

@@ -212,6 +212,7 @@ impl<'gc> Root<'gc> {
                         cell_set(mc, self.stack[base + i as usize], v);
                     }
                     Op::UpvalRef(i) => self.stack.push(upvals[i as usize]),
+                    Op::SelfRef => self.stack.push(Value::Closure(frame.closure)),
                     Op::UpvalBoxRef(i) => self.stack.push(cell_get(upvals[i as usize])),
                     Op::UpvalBoxSet(i) => {
                         let v = self.pop();
