@@ -98,12 +98,15 @@ fn make_list<'gc>(ctx: &mut Ctx<'_, 'gc>, a: &[Value<'gc>]) -> NResult<'gc> {
 
 /// `(length list)` ;; `(length '(1 2 3))` => 3
 fn length<'gc>(_ctx: &mut Ctx<'_, 'gc>, a: &[Value<'gc>]) -> NResult<'gc> {
-    Ok(Value::Int(args::list("length", a[0])?.len() as i64))
+    match a[0].list_length() {
+        Some(n) => Ok(Value::Int(n as i64)),
+        None => Err(Error::type_error("length", "proper list", a[0])),
+    }
 }
 
 /// `(list? x)` ;; `(list? '(1 . 2))` => #f
 fn is_list<'gc>(_ctx: &mut Ctx<'_, 'gc>, a: &[Value<'gc>]) -> NResult<'gc> {
-    Ok(Value::Bool(a[0].list_to_vec().is_some()))
+    Ok(Value::Bool(a[0].list_length().is_some()))
 }
 
 /// `(append list ... obj)` ;; `(append '(1) '(2) 3)` => (1 2 . 3)
@@ -181,7 +184,7 @@ fn list_copy<'gc>(ctx: &mut Ctx<'_, 'gc>, a: &[Value<'gc>]) -> NResult<'gc> {
     if items.is_empty() {
         return Ok(a[0]);
     }
-    if a[0].list_to_vec().is_none() && !matches!(cur, Value::Nil) && matches!(cur, Value::Pair(_)) {
+    if a[0].list_length().is_none() && !matches!(cur, Value::Nil) && matches!(cur, Value::Pair(_)) {
         return Err(Error::type_error("list-copy", "list", a[0]));
     }
     Ok(Value::list_with_tail(ctx.mc, items.into_iter(), cur))
@@ -256,7 +259,7 @@ fn mem<'gc>(
             _ => return Err(Error::type_error(who, "proper list", l)),
         }
         steps += 1;
-        if steps.is_multiple_of(1_000_000) && l.list_to_vec().is_none() {
+        if steps.is_multiple_of(1_000_000) && l.list_length().is_none() {
             return Err(Error::type_error(who, "proper list", l));
         }
     }
