@@ -4,6 +4,7 @@
 use crate::args;
 use crate::equivalence::equal;
 use eta_vm::{natives, Ctx, Error, NResult, Pair, Value};
+use gc_arena::Gc;
 
 /// `(cons a b)` ;; `(cons 1 '(2))` => (1 2)
 fn cons<'gc>(ctx: &mut Ctx<'_, 'gc>, a: &[Value<'gc>]) -> NResult<'gc> {
@@ -97,12 +98,15 @@ fn make_list<'gc>(ctx: &mut Ctx<'_, 'gc>, a: &[Value<'gc>]) -> NResult<'gc> {
 
 /// `(length list)` ;; `(length '(1 2 3))` => 3
 fn length<'gc>(_ctx: &mut Ctx<'_, 'gc>, a: &[Value<'gc>]) -> NResult<'gc> {
-    Ok(Value::Int(args::list("length", a[0])?.len() as i64))
+    match a[0].list_length() {
+        Some(n) => Ok(Value::Int(n as i64)),
+        None => Err(Error::type_error("length", "proper list", a[0])),
+    }
 }
 
 /// `(list? x)` ;; `(list? '(1 . 2))` => #f
 fn is_list<'gc>(_ctx: &mut Ctx<'_, 'gc>, a: &[Value<'gc>]) -> NResult<'gc> {
-    Ok(Value::Bool(a[0].list_to_vec().is_some()))
+    Ok(Value::Bool(a[0].list_length().is_some()))
 }
 
 /// `(append list ... obj)` ;; `(append '(1) '(2) 3)` => (1 2 . 3)
@@ -119,12 +123,36 @@ fn append<'gc>(ctx: &mut Ctx<'_, 'gc>, a: &[Value<'gc>]) -> NResult<'gc> {
 
 /// `(reverse list)` ;; `(reverse '(1 2))` => (2 1)
 fn reverse<'gc>(ctx: &mut Ctx<'_, 'gc>, a: &[Value<'gc>]) -> NResult<'gc> {
-    let items = args::list("reverse", a[0])?;
+    // Conses while walking instead of collecting the list into a vector first: a long
+    // list would otherwise need a second copy of itself outside the heap.
     let mut acc = Value::Nil;
-    for v in items {
-        acc = Value::cons(ctx.mc, v, acc);
+    let mut cur = a[0];
+    // Floyd's check: the slow pointer moves one cell for every two of `cur`; meeting it
+    // again means the list is circular.
+    let mut slow = a[0];
+    let mut odd = false;
+    loop {
+        match cur {
+            Value::Nil => return Ok(acc),
+            Value::Pair(p) => {
+                acc = Value::cons(ctx.mc, p.car.get(), acc);
+                cur = p.cdr.get();
+                odd = !odd;
+                if !odd {
+                    if let Value::Pair(s) = slow {
+                        slow = s.cdr.get();
+                    }
+                    if let (Value::Pair(x), Value::Pair(y)) = (cur, slow) {
+                        if Gc::ptr_eq(x, y) {
+                            break;
+                        }
+                    }
+                }
+            }
+            _ => break,
+        }
     }
-    Ok(acc)
+    Err(Error::type_error("reverse", "proper list", a[0]))
 }
 
 /// `(reverse! list)`: reverses in place (used by the prelude) ;; => reversed list
@@ -156,7 +184,7 @@ fn list_copy<'gc>(ctx: &mut Ctx<'_, 'gc>, a: &[Value<'gc>]) -> NResult<'gc> {
     if items.is_empty() {
         return Ok(a[0]);
     }
-    if a[0].list_to_vec().is_none() && !matches!(cur, Value::Nil) && matches!(cur, Value::Pair(_)) {
+    if a[0].list_length().is_none() && !matches!(cur, Value::Nil) && matches!(cur, Value::Pair(_)) {
         return Err(Error::type_error("list-copy", "list", a[0]));
     }
     Ok(Value::list_with_tail(ctx.mc, items.into_iter(), cur))
@@ -231,7 +259,7 @@ fn mem<'gc>(
             _ => return Err(Error::type_error(who, "proper list", l)),
         }
         steps += 1;
-        if steps.is_multiple_of(1_000_000) && l.list_to_vec().is_none() {
+        if steps.is_multiple_of(1_000_000) && l.list_length().is_none() {
             return Err(Error::type_error(who, "proper list", l));
         }
     }

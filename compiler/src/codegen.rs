@@ -2,7 +2,7 @@
 //! capture/mutation analysis, emits tail calls in tail position and a span per call.
 
 use crate::ir::{Expr, IrUnit, LambdaId, VarId};
-use crate::proto::{Capture, Literal, Op, Prototype};
+use crate::proto::{Capture, Literal, Op, Prim, Prototype};
 use crate::span::Span;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -176,7 +176,7 @@ impl<'u> Gen<'u> {
                 self.expr(x, false);
                 self.emit(Op::GlobalDef(*g));
             }
-            Expr::Const(_) | Expr::Lambda(_) | Expr::Local(..) => {}
+            Expr::Const(_) | Expr::Lambda(_) | Expr::Local(..) | Expr::SelfRef(..) => {}
             Expr::Seq(es) => {
                 for x in es {
                     self.effect(x);
@@ -198,6 +198,16 @@ impl<'u> Gen<'u> {
             }
             Expr::Local(v, span) => {
                 self.var_ref(*v, *span);
+                self.ret_if(tail);
+            }
+            Expr::SelfRef(v, span) => {
+                if self.unit.vars[*v as usize].mutated {
+                    // Assigned somewhere: the value may no longer be this closure (the
+                    // expander then captured the variable here).
+                    self.var_ref(*v, *span);
+                } else {
+                    self.emit(Op::SelfRef);
+                }
                 self.ret_if(tail);
             }
             Expr::Global(g, span) => {
@@ -258,10 +268,14 @@ impl<'u> Gen<'u> {
                 }
             }
             Expr::Prim(p, args, span) => {
-                for a in args {
-                    self.expr(a, false);
+                if let Some(op) = self.prim_on_operands(*p, args) {
+                    self.emit_spanned(op, *span);
+                } else {
+                    for a in args {
+                        self.expr(a, false);
+                    }
+                    self.emit_spanned(Op::Prim(*p, args.len() as u8), *span);
                 }
-                self.emit_spanned(Op::Prim(*p, args.len() as u8), *span);
                 self.ret_if(tail);
             }
             Expr::Let(vars, inits, body) => {
@@ -288,6 +302,37 @@ impl<'u> Gen<'u> {
                 }
                 self.expr(body, tail);
             }
+        }
+    }
+
+    /// The frame slot of `e` if it reads an unboxed local of this frame (such a read has
+    /// no effect and cannot fail).
+    fn plain_slot(&self, e: &Expr) -> Option<u16> {
+        match e {
+            Expr::Local(v, _) if !self.unit.vars[*v as usize].boxed() => match self.locate(*v) {
+                Loc::Slot(s) => Some(s),
+                Loc::Upval(_) => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// One instruction for a primitive whose operands are plain locals or a small fixnum
+    /// (`(car l)`, `(cons x acc)`, `(- n 1)`), instead of pushing each operand first.
+    fn prim_on_operands(&self, p: Prim, args: &[Expr]) -> Option<Op> {
+        match args {
+            [a] => Some(Op::PrimL(p, self.plain_slot(a)?)),
+            [a, b] => {
+                let a = self.plain_slot(a)?;
+                if let Some(b) = self.plain_slot(b) {
+                    return Some(Op::PrimLL(p, a, b));
+                }
+                match b {
+                    Expr::Const(Literal::Int(n)) => Some(Op::PrimLI(p, a, i32::try_from(*n).ok()?)),
+                    _ => None,
+                }
+            }
+            _ => None,
         }
     }
 

@@ -17,6 +17,10 @@ pub enum Expr {
     Const(Literal),
     /// Read a local variable.
     Local(VarId, Span),
+    /// Read a local variable from inside the lambda that is its own definition
+    /// (`(define (f) ... f ...)`, named `let`): the running closure itself, unless the
+    /// variable turns out to be assigned with `set!`, when it is an ordinary read.
+    SelfRef(VarId, Span),
     /// Assign a local variable.
     SetLocal(VarId, Box<Expr>),
     /// Read a global slot.
@@ -54,6 +58,10 @@ pub struct VarInfo {
     pub mutated: bool,
     /// May be read before its definition has run (needs the undefined check).
     pub checked: bool,
+    /// The lambda whose closure is this variable's value: set when a body definition
+    /// or `letrec` binding is a lambda expression (references from inside that lambda's
+    /// own body are [`Expr::SelfRef`]).
+    pub self_lambda: Option<LambdaId>,
 }
 
 impl VarInfo {

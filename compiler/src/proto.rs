@@ -157,6 +157,8 @@ pub enum Op {
     BoxSet(u16),
     /// Push captured value `i`.
     UpvalRef(u16),
+    /// Push the running closure (a procedure referring to itself by its own name).
+    SelfRef,
     /// Push the content of captured box `i`.
     UpvalBoxRef(u16),
     /// Like `UpvalBoxRef`, with the undefined check.
@@ -186,6 +188,13 @@ pub enum Op {
     /// A primitive with `argc` arguments on the stack (fast path inline, slow path in the
     /// VM's number/list kernels with the builtin's exact semantics).
     Prim(Prim, u8),
+    /// A one-argument primitive applied to local slot `i` (unboxed): `LocalRef(i)` then
+    /// `Prim(p, 1)` in one instruction.
+    PrimL(Prim, u16),
+    /// A two-argument primitive applied to local slots `a` and `b` (both unboxed).
+    PrimLL(Prim, u16, u16),
+    /// A two-argument primitive applied to local slot `i` (unboxed) and the fixnum `n`.
+    PrimLI(Prim, u16, i32),
 }
 
 /// A compiled procedure body.

@@ -6,6 +6,14 @@ mod diagnostics;
 mod repl;
 mod runner;
 
+// Every Eta heap object is its own allocation and the collector frees each dead one:
+// with glibc, malloc and free were a quarter of the instructions of allocation-heavy
+// programs. mimalloc's thread-local size-class pages make both much cheaper, and its
+// v2 size classes fit a pair (32 bytes plus gc-arena's 16-byte header) in 48 bytes
+// where glibc takes 64.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     // A bug in the interpreter is reported as such, with status 70, never as a Rust
     // panic message and backtrace (language spec §9.8).

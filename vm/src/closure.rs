@@ -18,6 +18,33 @@ pub struct ProtoObj<'gc> {
     pub consts: Box<[Value<'gc>]>,
     /// Nested prototypes, loaded.
     pub children: Box<[Gc<'gc, ProtoObj<'gc>>]>,
+    /// The argument count the VM's fast call path accepts: `nreq` when the procedure
+    /// takes no rest list and boxes no parameter, `u16::MAX` (never matches) otherwise.
+    pub fast_argc: u16,
+    /// Total local slots (copied from the prototype for the call path).
+    pub nlocals: u16,
+}
+
+impl<'gc> ProtoObj<'gc> {
+    /// Wraps a prototype with its loaded constants and children.
+    pub fn new(
+        proto: Arc<Prototype>,
+        consts: Box<[Value<'gc>]>,
+        children: Box<[Gc<'gc, ProtoObj<'gc>>]>,
+    ) -> Self {
+        let fast_argc = if proto.rest || !proto.boxed_params.is_empty() {
+            u16::MAX
+        } else {
+            proto.nreq
+        };
+        ProtoObj {
+            nlocals: proto.nlocals,
+            fast_argc,
+            proto,
+            consts,
+            children,
+        }
+    }
 }
 
 /// A closure: a prototype plus its captured values (flat closure).

@@ -212,6 +212,7 @@ impl<'gc> Root<'gc> {
                         cell_set(mc, self.stack[base + i as usize], v);
                     }
                     Op::UpvalRef(i) => self.stack.push(upvals[i as usize]),
+                    Op::SelfRef => self.stack.push(Value::Closure(frame.closure)),
                     Op::UpvalBoxRef(i) => self.stack.push(cell_get(upvals[i as usize])),
                     Op::UpvalBoxSet(i) => {
                         let v = self.pop();
@@ -283,8 +284,25 @@ impl<'gc> Root<'gc> {
                         self.stack.push(Value::Closure(Gc::new(mc, clo)));
                     }
                     Op::Call(n) => {
-                        self.save_pc(pc);
                         fuel -= CALL_COST;
+                        let argc = n as usize;
+                        let callee_at = self.stack.len() - argc - 1;
+                        // Fast path: a closure with fixed arity and no boxed parameter,
+                        // called with the right number of arguments below the depth limit.
+                        if let Value::Closure(c) = self.stack[callee_at] {
+                            let cpo: &ProtoObj<'gc> = Gc::as_ref(c.proto);
+                            if cpo.fast_argc as usize == argc
+                                && self.frames.len() < self.st.host.depth_limit
+                            {
+                                self.save_pc(pc);
+                                self.push_frame(c, callee_at + 1, cpo.nlocals as usize);
+                                if fuel <= 0 {
+                                    return Slice::Yield;
+                                }
+                                continue 'reload;
+                            }
+                        }
+                        self.save_pc(pc);
                         match self.call(mc, n as usize, false) {
                             Flow::Continue => {
                                 if fuel <= 0 {
@@ -301,8 +319,26 @@ impl<'gc> Root<'gc> {
                         }
                     }
                     Op::TailCall(n) => {
-                        self.save_pc(pc);
                         fuel -= CALL_COST;
+                        let argc = n as usize;
+                        let callee_at = self.stack.len() - argc - 1;
+                        if let Value::Closure(c) = self.stack[callee_at] {
+                            let cpo: &ProtoObj<'gc> = Gc::as_ref(c.proto);
+                            // The caller's frame is replaced: the depth does not change.
+                            if cpo.fast_argc as usize == argc
+                                && self.frames.len() <= self.st.host.depth_limit
+                            {
+                                self.stack.copy_within(callee_at.., base - 1);
+                                self.stack.truncate(base + argc);
+                                self.frames.pop();
+                                self.push_frame(c, base, cpo.nlocals as usize);
+                                if fuel <= 0 {
+                                    return Slice::Yield;
+                                }
+                                continue 'reload;
+                            }
+                        }
+                        self.save_pc(pc);
                         match self.call(mc, n as usize, true) {
                             Flow::End(s) => return s,
                             _ => {
@@ -315,6 +351,14 @@ impl<'gc> Root<'gc> {
                     }
                     Op::Return => {
                         let v = self.pop();
+                        // Returning into another frame: the value replaces the callee slot.
+                        if self.frames.len() > 1 {
+                            let at = base - 1;
+                            self.frames.pop();
+                            self.stack.truncate(at + 1);
+                            self.stack[at] = v;
+                            continue 'reload;
+                        }
                         match self.do_return(v) {
                             Some(s) => return s,
                             None => continue 'reload,
@@ -322,56 +366,111 @@ impl<'gc> Root<'gc> {
                     }
                     Op::Prim(p, argc) => {
                         let n = argc as usize;
-                        if let Some(v) = self.prim_fast(mc, p, n) {
-                            let len = self.stack.len();
-                            self.stack.truncate(len - n);
-                            self.stack.push(v);
+                        let len = self.stack.len();
+                        let fast = match n {
+                            1 => prim1(p, self.stack[len - 1]),
+                            2 => prim2(mc, p, self.stack[len - 2], self.stack[len - 1]),
+                            _ => None,
+                        };
+                        if let Some(v) = fast {
+                            self.stack.truncate(len - n + 1);
+                            self.stack[len - n] = v;
                             continue;
                         }
                         self.save_pc(pc);
-                        let len = self.stack.len();
-                        let args_start = len - n;
-                        let r = {
-                            let slot = self
-                                .st
-                                .host
-                                .prim_slots
-                                .get(p as usize)
-                                .copied()
-                                .unwrap_or(u32::MAX);
-                            match self.st.global(slot) {
-                                Value::Native(n) => match n.func {
-                                    NativeFn::Simple(f) => {
-                                        let (_, args) = self.stack.split_at(args_start);
-                                        let mut ctx = Ctx {
-                                            mc,
-                                            st: &mut self.st,
-                                        };
-                                        f(&mut ctx, args)
-                                    }
-                                    NativeFn::Control(_) => {
-                                        Err(Error::new(tags::INTERNAL, "primitive is not simple"))
-                                    }
-                                },
-                                _ => Err(Error::new(
-                                    tags::INTERNAL,
-                                    format!("missing builtin {}", eta_compiler::prim_name(p)),
-                                )),
-                            }
-                        };
-                        match r {
-                            Ok(v) => {
-                                self.stack.truncate(args_start);
-                                self.stack.push(v);
-                            }
-                            Err(e) => match self.raise_error(mc, e, args_start) {
-                                Flow::End(s) => return s,
-                                _ => continue 'reload,
-                            },
+                        match self.prim_slow(mc, p, n) {
+                            Flow::Continue => {}
+                            Flow::End(s) => return s,
+                            Flow::Reload => continue 'reload,
+                        }
+                    }
+                    Op::PrimL(p, i) => {
+                        let a = self.stack[base + i as usize];
+                        if let Some(v) = prim1(p, a) {
+                            self.stack.push(v);
+                            continue;
+                        }
+                        self.stack.push(a);
+                        self.save_pc(pc);
+                        match self.prim_slow(mc, p, 1) {
+                            Flow::Continue => {}
+                            Flow::End(s) => return s,
+                            Flow::Reload => continue 'reload,
+                        }
+                    }
+                    Op::PrimLL(p, i, j) => {
+                        let a = self.stack[base + i as usize];
+                        let b = self.stack[base + j as usize];
+                        if let Some(v) = prim2(mc, p, a, b) {
+                            self.stack.push(v);
+                            continue;
+                        }
+                        self.stack.push(a);
+                        self.stack.push(b);
+                        self.save_pc(pc);
+                        match self.prim_slow(mc, p, 2) {
+                            Flow::Continue => {}
+                            Flow::End(s) => return s,
+                            Flow::Reload => continue 'reload,
+                        }
+                    }
+                    Op::PrimLI(p, i, k) => {
+                        let a = self.stack[base + i as usize];
+                        let b = Value::Int(k as i64);
+                        if let Some(v) = prim2(mc, p, a, b) {
+                            self.stack.push(v);
+                            continue;
+                        }
+                        self.stack.push(a);
+                        self.stack.push(b);
+                        self.save_pc(pc);
+                        match self.prim_slow(mc, p, 2) {
+                            Flow::Continue => {}
+                            Flow::End(s) => return s,
+                            Flow::Reload => continue 'reload,
                         }
                     }
                 }
             }
+        }
+    }
+
+    /// A primitive's general case: calls the builtin behind it on the `n` operands on
+    /// top of the stack and replaces them with the result, or raises its error.
+    #[inline(never)]
+    fn prim_slow(&mut self, mc: &Mutation<'gc>, p: Prim, n: usize) -> Flow {
+        let args_start = self.stack.len() - n;
+        let slot = self
+            .st
+            .host
+            .prim_slots
+            .get(p as usize)
+            .copied()
+            .unwrap_or(u32::MAX);
+        let r = match self.st.global(slot) {
+            Value::Native(n) => match n.func {
+                NativeFn::Simple(f) => {
+                    let (_, args) = self.stack.split_at(args_start);
+                    let mut ctx = Ctx {
+                        mc,
+                        st: &mut self.st,
+                    };
+                    f(&mut ctx, args)
+                }
+                NativeFn::Control(_) => Err(Error::new(tags::INTERNAL, "primitive is not simple")),
+            },
+            _ => Err(Error::new(
+                tags::INTERNAL,
+                format!("missing builtin {}", eta_compiler::prim_name(p)),
+            )),
+        };
+        match r {
+            Ok(v) => {
+                self.stack.truncate(args_start);
+                self.stack.push(v);
+                Flow::Continue
+            }
+            Err(e) => self.raise_error(mc, e, args_start),
         }
     }
 
@@ -385,6 +484,28 @@ impl<'gc> Root<'gc> {
         if let Some(f) = self.frames.last_mut() {
             f.pc = pc as u32;
         }
+    }
+
+    /// Pushes a frame for closure `c` whose arguments (already checked against its arity)
+    /// start at stack index `base`, with room for `nlocals` locals.
+    #[inline]
+    fn push_frame(&mut self, c: Gc<'gc, Closure<'gc>>, base: usize, nlocals: usize) {
+        // Restore the configured limit once a handled limit error has unwound.
+        let host = &mut self.st.host;
+        if host.depth_limit != host.max_depth && self.frames.len() + 1000 < host.max_depth {
+            host.depth_limit = host.max_depth;
+        }
+        // The arguments are already in place: only extra locals need slots (Vec::resize
+        // is an out-of-line call even when it has nothing to do).
+        let top = base + nlocals;
+        if top > self.stack.len() {
+            self.stack.resize(top, Value::Undefined);
+        }
+        self.frames.push(Frame {
+            closure: c,
+            pc: 0,
+            base: base as u32,
+        });
     }
 
     /// Returns `v` from the top frame. `Some` when the run is over.
@@ -600,26 +721,17 @@ impl<'gc> Root<'gc> {
                 format!("recursion depth limit exceeded ({limit} frames)"),
             ));
         }
-        if self.frames.len() + 1000 < self.st.host.max_depth {
-            self.st.host.depth_limit = self.st.host.max_depth;
-        }
         let base = callee_at + 1;
         if proto.rest {
             let extra = Value::list(mc, self.stack[base + nreq..].iter().copied());
             self.stack.truncate(base + nreq);
             self.stack.push(extra);
         }
-        self.stack
-            .resize(base + proto.nlocals as usize, Value::Undefined);
+        self.push_frame(c, base, proto.nlocals as usize);
         for &i in &proto.boxed_params {
             let slot = base + i as usize;
             self.stack[slot] = Value::Cell(Gc::new(mc, Lock::new(self.stack[slot])));
         }
-        self.frames.push(Frame {
-            closure: c,
-            pc: 0,
-            base: base as u32,
-        });
         Ok(())
     }
 
@@ -805,70 +917,73 @@ impl<'gc> Root<'gc> {
             format!("{name}: variable used before its definition"),
         )
     }
+}
 
-    #[inline]
-    fn prim_fast(&self, _mc: &Mutation<'gc>, p: Prim, n: usize) -> Option<Value<'gc>> {
-        let len = self.stack.len();
-        let a = self.stack[len - n];
-        let b = if n >= 2 {
-            self.stack[len - n + 1]
-        } else {
-            Value::Nil
-        };
-        match (p, n) {
-            (Prim::Add, 2) => match (a, b) {
-                (Value::Int(x), Value::Int(y)) => x.checked_add(y).map(Value::Int),
-                (Value::Float(x), Value::Float(y)) => Some(Value::Float(x + y)),
-                _ => None,
-            },
-            (Prim::Sub, 2) => match (a, b) {
-                (Value::Int(x), Value::Int(y)) => x.checked_sub(y).map(Value::Int),
-                (Value::Float(x), Value::Float(y)) => Some(Value::Float(x - y)),
-                _ => None,
-            },
-            (Prim::Mul, 2) => match (a, b) {
-                (Value::Int(x), Value::Int(y)) => x.checked_mul(y).map(Value::Int),
-                (Value::Float(x), Value::Float(y)) => Some(Value::Float(x * y)),
-                _ => None,
-            },
-            (Prim::Lt, 2) => match (a, b) {
-                (Value::Int(x), Value::Int(y)) => Some(Value::Bool(x < y)),
-                _ => None,
-            },
-            (Prim::Gt, 2) => match (a, b) {
-                (Value::Int(x), Value::Int(y)) => Some(Value::Bool(x > y)),
-                _ => None,
-            },
-            (Prim::Le, 2) => match (a, b) {
-                (Value::Int(x), Value::Int(y)) => Some(Value::Bool(x <= y)),
-                _ => None,
-            },
-            (Prim::Ge, 2) => match (a, b) {
-                (Value::Int(x), Value::Int(y)) => Some(Value::Bool(x >= y)),
-                _ => None,
-            },
-            (Prim::NumEq, 2) => match (a, b) {
-                (Value::Int(x), Value::Int(y)) => Some(Value::Bool(x == y)),
-                _ => None,
-            },
-            (Prim::IsZero, 1) => match a {
-                Value::Int(x) => Some(Value::Bool(x == 0)),
-                _ => None,
-            },
-            (Prim::Car, 1) => a.as_pair().map(|p| p.0),
-            (Prim::Cdr, 1) => a.as_pair().map(|p| p.1),
-            (Prim::IsNull, 1) => Some(Value::Bool(matches!(a, Value::Nil))),
-            (Prim::IsPair, 1) => Some(Value::Bool(matches!(a, Value::Pair(_)))),
-            (Prim::Not, 1) => Some(Value::Bool(matches!(a, Value::Bool(false)))),
-            (Prim::Eq, 2) => Some(Value::Bool(a.is_eq(b))),
-            (Prim::Eqv, 2) => Some(Value::Bool(a.is_eqv(b))),
-            (Prim::VectorRef, 2) => match (a, b) {
-                (Value::Vector(v), Value::Int(i)) if i >= 0 => v.borrow().get(i as usize).copied(),
-                _ => None,
-            },
-            (Prim::Cons, 2) => Some(Value::cons(_mc, a, b)),
+/// The fast path of a one-operand primitive: `None` when the builtin must decide.
+#[inline(always)]
+fn prim1<'gc>(p: Prim, a: Value<'gc>) -> Option<Value<'gc>> {
+    match p {
+        Prim::IsZero => match a {
+            Value::Int(x) => Some(Value::Bool(x == 0)),
             _ => None,
-        }
+        },
+        Prim::Car => a.as_pair().map(|p| p.0),
+        Prim::Cdr => a.as_pair().map(|p| p.1),
+        Prim::IsNull => Some(Value::Bool(matches!(a, Value::Nil))),
+        Prim::IsPair => Some(Value::Bool(matches!(a, Value::Pair(_)))),
+        Prim::Not => Some(Value::Bool(matches!(a, Value::Bool(false)))),
+        _ => None,
+    }
+}
+
+/// The fast path of a two-operand primitive: fixnum and flonum arithmetic without
+/// overflow, fixnum comparisons, `cons`, `eq?`, `eqv?`, in-range `vector-ref`.
+#[inline(always)]
+fn prim2<'gc>(mc: &Mutation<'gc>, p: Prim, a: Value<'gc>, b: Value<'gc>) -> Option<Value<'gc>> {
+    match p {
+        Prim::Add => match (a, b) {
+            (Value::Int(x), Value::Int(y)) => x.checked_add(y).map(Value::Int),
+            (Value::Float(x), Value::Float(y)) => Some(Value::Float(x + y)),
+            _ => None,
+        },
+        Prim::Sub => match (a, b) {
+            (Value::Int(x), Value::Int(y)) => x.checked_sub(y).map(Value::Int),
+            (Value::Float(x), Value::Float(y)) => Some(Value::Float(x - y)),
+            _ => None,
+        },
+        Prim::Mul => match (a, b) {
+            (Value::Int(x), Value::Int(y)) => x.checked_mul(y).map(Value::Int),
+            (Value::Float(x), Value::Float(y)) => Some(Value::Float(x * y)),
+            _ => None,
+        },
+        Prim::Lt => match (a, b) {
+            (Value::Int(x), Value::Int(y)) => Some(Value::Bool(x < y)),
+            _ => None,
+        },
+        Prim::Gt => match (a, b) {
+            (Value::Int(x), Value::Int(y)) => Some(Value::Bool(x > y)),
+            _ => None,
+        },
+        Prim::Le => match (a, b) {
+            (Value::Int(x), Value::Int(y)) => Some(Value::Bool(x <= y)),
+            _ => None,
+        },
+        Prim::Ge => match (a, b) {
+            (Value::Int(x), Value::Int(y)) => Some(Value::Bool(x >= y)),
+            _ => None,
+        },
+        Prim::NumEq => match (a, b) {
+            (Value::Int(x), Value::Int(y)) => Some(Value::Bool(x == y)),
+            _ => None,
+        },
+        Prim::Eq => Some(Value::Bool(a.is_eq(b))),
+        Prim::Eqv => Some(Value::Bool(a.is_eqv(b))),
+        Prim::VectorRef => match (a, b) {
+            (Value::Vector(v), Value::Int(i)) if i >= 0 => v.borrow().get(i as usize).copied(),
+            _ => None,
+        },
+        Prim::Cons => Some(Value::cons(mc, a, b)),
+        _ => None,
     }
 }
 

@@ -15,11 +15,11 @@ pub fn load_proto<'gc>(ctx: &mut Ctx<'_, 'gc>, proto: &Arc<Prototype>) -> Gc<'gc
         proto.children.iter().map(|c| load_proto(ctx, c)).collect();
     Gc::new(
         ctx.mc,
-        ProtoObj {
-            proto: proto.clone(),
-            consts: consts.into_boxed_slice(),
-            children: children.into_boxed_slice(),
-        },
+        ProtoObj::new(
+            proto.clone(),
+            consts.into_boxed_slice(),
+            children.into_boxed_slice(),
+        ),
     )
 }
 

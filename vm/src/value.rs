@@ -216,6 +216,34 @@ impl<'gc> Value<'gc> {
         }
     }
 
+    /// The length of a proper list without copying it; `None` if it is improper or
+    /// circular (Floyd's check: a slow pointer one cell behind every two steps).
+    pub fn list_length(self) -> Option<usize> {
+        let mut n = 0usize;
+        let mut cur = self;
+        let mut slow = self;
+        loop {
+            match cur {
+                Value::Nil => return Some(n),
+                Value::Pair(p) => {
+                    cur = p.cdr.get();
+                    n += 1;
+                    if n.is_multiple_of(2) {
+                        if let Value::Pair(s) = slow {
+                            slow = s.cdr.get();
+                        }
+                        if let (Value::Pair(a), Value::Pair(b)) = (cur, slow) {
+                            if Gc::ptr_eq(a, b) {
+                                return None;
+                            }
+                        }
+                    }
+                }
+                _ => return None,
+            }
+        }
+    }
+
     /// Collects a proper list into a vector; `None` if it is improper or circular.
     pub fn list_to_vec(self) -> Option<Vec<Value<'gc>>> {
         let mut out = Vec::new();

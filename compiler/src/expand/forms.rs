@@ -402,6 +402,11 @@ impl<'l> Cx<'l> {
             Some(Binding::Local(v)) => {
                 self.touch_local(v);
                 self.unit.vars[v as usize].mutated = true;
+                // References inside the defining lambda fall back to ordinary reads
+                // (see `Expr::SelfRef`), which need the variable captured there.
+                if let Some(l) = self.unit.vars[v as usize].self_lambda {
+                    self.capture_from(v, l);
+                }
                 Ok(Expr::SetLocal(v, Box::new(value)))
             }
             Some(Binding::Global { slot, .. }) => Ok(Expr::SetGlobal(slot, Box::new(value), span)),
@@ -553,7 +558,10 @@ impl<'l> Cx<'l> {
         self.pending.extend(vars.iter().copied());
         let mut seq = Vec::new();
         for ((n, init), v) in bs.iter().zip(&vars) {
-            let e = self.expr_named(init, &scope, n.as_symbol().map(Rc::from));
+            let e = match n.as_symbol() {
+                Some(name) => self.expr_defining(init, &scope, Rc::from(name), *v),
+                None => self.expr_named(init, &scope, None),
+            };
             let e = match e {
                 Ok(e) => e,
                 Err(err) => {

@@ -37,6 +37,8 @@ pub struct Cx<'l> {
     pub prelude: bool,
     /// Names defined in each body scope so far (scope address, name).
     defined_in_body: Vec<(usize, Rc<str>)>,
+    /// The variable whose definition is the lambda about to be expanded.
+    defining: Option<VarId>,
 }
 
 impl<'l> Cx<'l> {
@@ -62,6 +64,7 @@ impl<'l> Cx<'l> {
             pending: Vec::new(),
             prelude: false,
             defined_in_body: Vec::new(),
+            defining: None,
         }
     }
 
@@ -105,6 +108,7 @@ impl<'l> Cx<'l> {
             captured: false,
             mutated: false,
             checked: false,
+            self_lambda: None,
         });
         (self.unit.vars.len() - 1) as VarId
     }
@@ -126,12 +130,18 @@ impl<'l> Cx<'l> {
         if self.pending.contains(&v) {
             self.unit.vars[v as usize].checked = true;
         }
+        self.capture_from(v, self.cur);
+    }
+
+    /// Records that lambda `from` (and every lambda between it and the owner of `v`)
+    /// captures `v`.
+    pub(crate) fn capture_from(&mut self, v: VarId, from: LambdaId) {
         let owner = self.unit.vars[v as usize].owner;
-        if owner == self.cur {
+        if owner == from {
             return;
         }
         self.unit.vars[v as usize].captured = true;
-        let mut l = self.cur;
+        let mut l = from;
         while l != owner {
             let lam = &mut self.unit.lambdas[l as usize];
             if !lam.captures.contains(&v) {
@@ -204,6 +214,11 @@ impl<'l> Cx<'l> {
     fn variable(&mut self, name: &str, span: Span, env: &Env) -> CResult<Expr> {
         match self.lookup(env, name) {
             Some(Binding::Local(v)) => {
+                // Inside its own defining lambda the variable is that lambda's running
+                // closure: no capture, no box, no undefined check.
+                if self.unit.vars[v as usize].self_lambda == Some(self.cur) {
+                    return Ok(Expr::SelfRef(v, span));
+                }
                 self.touch_local(v);
                 Ok(Expr::Local(v, span))
             }
@@ -335,6 +350,13 @@ impl<'l> Cx<'l> {
         transparent: bool,
     ) -> CResult<Expr> {
         let id = self.unit.lambdas.len() as LambdaId;
+        // Only the lambda that is the definition itself, not lambdas nested in it.
+        if let Some(v) = self.defining.take() {
+            // An assignment already seen means the value may be something else.
+            if !self.unit.vars[v as usize].mutated {
+                self.unit.vars[v as usize].self_lambda = Some(id);
+            }
+        }
         self.unit.lambdas.push(LambdaInfo {
             name: name.map(|n| Rc::from(base_name(&n))),
             params: vec![],
@@ -418,7 +440,7 @@ impl<'l> Cx<'l> {
             match item {
                 BodyItem::Expr(d) => seq.push(self.expr(&d, scope)?),
                 BodyItem::Define(v, init, name) => {
-                    let e = self.expr_named(&init, scope, Some(name))?;
+                    let e = self.expr_defining(&init, scope, name, v)?;
                     self.pending.retain(|p| *p != v);
                     seq.push(Expr::SetLocal(v, Box::new(e)));
                 }
@@ -468,6 +490,27 @@ impl<'l> Cx<'l> {
         if let DatumKind::List(items, None) = &d.kind {
             if items.len() >= 3 && self.special(env, &items[0]) == Some(Special::Lambda) {
                 return self.lambda(name, &items[1], &items[2..], d.span, env);
+            }
+        }
+        self.expr(d, env)
+    }
+
+    /// Expands the value of local definition `v` named `name`; when it is a lambda
+    /// expression, references to `v` from that lambda's own body become
+    /// [`Expr::SelfRef`].
+    pub fn expr_defining(
+        &mut self,
+        d: &Datum,
+        env: &Env,
+        name: Rc<str>,
+        v: VarId,
+    ) -> CResult<Expr> {
+        if let DatumKind::List(items, None) = &d.kind {
+            if items.len() >= 3 && self.special(env, &items[0]) == Some(Special::Lambda) {
+                self.defining = Some(v);
+                let r = self.lambda(Some(name), &items[1], &items[2..], d.span, env);
+                self.defining = None;
+                return r;
             }
         }
         self.expr(d, env)
