@@ -87,7 +87,7 @@ fn list<'gc>(ctx: &mut Ctx<'_, 'gc>, a: &[Value<'gc>]) -> NResult<'gc> {
 
 /// `(make-list k [fill])` ;; `(make-list 2 'x)` => (x x)
 fn make_list<'gc>(ctx: &mut Ctx<'_, 'gc>, a: &[Value<'gc>]) -> NResult<'gc> {
-    let n = args::index("make-list", a[0])?;
+    let n = crate::vectors::count("make-list", a[0])?;
     let fill = a.get(1).copied().unwrap_or(Value::Unspecified);
     let mut acc = Value::Nil;
     for _ in 0..n {

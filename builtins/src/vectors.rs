@@ -6,7 +6,7 @@ use crate::args;
 use eta_vm::{natives, tags, Ctx, Error, Gc, Mutation, NResult, Value};
 use gc_arena::RefLock;
 
-/// The largest element count one `make-vector`, `make-string` or `make-bytevector`
+/// The largest element count one `make-vector`, `make-string`, `make-bytevector` or `make-list`
 /// call may request; bigger requests are heap errors rather than allocation aborts.
 pub const MAX_ELEMENTS: usize = 1 << 32;
 

@@ -70,6 +70,8 @@ pub fn write_text_symbol(out: &mut String, name: &str) {
 }
 
 impl Emit for Text {
+    const NIL_NESTS: bool = true;
+
     fn atom(&mut self, v: Value<'_>) -> Result<(), String> {
         match v {
             Value::Nil => self.put("()"),

@@ -29,6 +29,10 @@ const PATH_SEGMENTS_SHOWN: usize = 16;
 /// One output format. Every method only appends (or, once over the size limit, only
 /// counts); the walker decides what is sendable.
 pub(crate) trait Emit {
+    /// Whether the format writes the empty list with brackets that a reader counts as
+    /// one more nesting level (the text format's `()`), so that it may not sit deeper
+    /// than [`MAX_DEPTH`] either.
+    const NIL_NESTS: bool = false;
     /// Writes an atom: `()`, a boolean, an integer, a flonum, a character, a string, a
     /// symbol or a bytevector. `Err(text)` when the format cannot hold it (too long).
     fn atom(&mut self, v: Value<'_>) -> Result<(), String>;
@@ -184,13 +188,17 @@ impl<'gc> Walker<'gc> {
         ))
     }
 
+    fn too_deep(&self) -> WireError {
+        WireError::new(format!(
+            "structure nested deeper than {MAX_DEPTH} levels (at {})",
+            self.path(None)
+        ))
+    }
+
     /// Checks a container about to be entered and puts it on the path.
     fn check_container(&mut self, key: usize, depth: usize) -> Result<(), WireError> {
         if depth > MAX_DEPTH && !self.on_path.contains(&key) {
-            return Err(WireError::new(format!(
-                "structure nested deeper than {MAX_DEPTH} levels (at {})",
-                self.path(None)
-            )));
+            return Err(self.too_deep());
         }
         if !self.on_path.insert(key) {
             return Err(self.circular(None));
@@ -230,6 +238,7 @@ impl<'gc> Walker<'gc> {
                 });
                 Ok(())
             }
+            Value::Nil if E::NIL_NESTS && depth > MAX_DEPTH => Err(self.too_deep()),
             v if v.is_atomic_datum() => e
                 .atom(v)
                 .map_err(|m| WireError::new(format!("{m} (at {})", self.path(None)))),

@@ -72,8 +72,7 @@ pub fn run(mut session: Session) -> i32 {
         // A missing or unreadable history file just means an empty history.
         let _ = rl.load_history(p);
     }
-    let handle = session.interrupt_handle();
-    if let Err(e) = ctrlc::set_handler(move || handle.request()) {
+    if let Err(e) = super::catch_interrupts(&session) {
         eprintln!("etai: Ctrl-C will not interrupt evaluations: {e}");
     }
 

@@ -69,6 +69,13 @@ fn module_names(session: &mut Session) -> Vec<String> {
     })
 }
 
+/// Makes SIGINT (Ctrl-C) interrupt the evaluation running in `session` instead of
+/// ending the process (language spec §14.3).
+fn catch_interrupts(session: &Session) -> Result<(), ctrlc::Error> {
+    let handle = session.interrupt_handle();
+    ctrlc::set_handler(move || handle.request())
+}
+
 #[cfg(test)]
 mod tests {
     use super::is_complete;

@@ -9,11 +9,16 @@ use std::io::BufRead;
 
 /// Runs the piped REPL; returns the exit status.
 pub fn run(mut session: Session) -> i32 {
+    // SIGINT interrupts the running form here too (the handler may already be set when
+    // the interactive REPL fell back to this one).
+    let _ = super::catch_interrupts(&session);
     let stdin = std::io::stdin();
     let mut pending = String::new();
     let mut inputs: Vec<String> = Vec::new();
     let mut last = Status::Empty;
     loop {
+        // Results reach whoever drives the pipe before we wait for its next line.
+        session.flush();
         let mut bytes = Vec::new();
         let read = stdin.lock().read_until(b'\n', &mut bytes);
         let at_end = match read {
