@@ -19,6 +19,9 @@ pub struct Host {
     pub max_depth: usize,
     /// The limit in force right now (raised temporarily while a limit error is handled).
     pub depth_limit: usize,
+    /// The handlers of a depth-limit error went past the extended limit too: the next
+    /// raise ends the program (or the REPL evaluation) instead of running handlers.
+    pub depth_fatal: bool,
     /// Global slots of the builtins behind each inline primitive (slow paths).
     pub prim_slots: Vec<u32>,
     /// Global slot of `raise` (used for runtime errors).
@@ -70,6 +73,7 @@ impl Host {
             linker,
             max_depth,
             depth_limit: max_depth,
+            depth_fatal: false,
             prim_slots: Vec::new(),
             raise_slot: 0,
             continue_slot: 0,

@@ -713,12 +713,27 @@ impl<'gc> Root<'gc> {
             return Err(Error::arity(&name, &proto.arity_text(), argc));
         }
         if self.frames.len() >= self.st.host.depth_limit {
-            let limit = self.st.host.max_depth;
-            // Leave room for handlers to run before the limit bites again.
-            self.st.host.depth_limit = limit + limit / 100 + 1000;
+            let host = &mut self.st.host;
+            let limit = host.max_depth;
+            if host.depth_limit == limit {
+                // Leave room for the handlers: with a handler or guard at every level,
+                // passing the error outwards takes up to twice as many frames again.
+                host.depth_limit = limit + (2 * limit).min(4_000_000) + 1000;
+                return Err(Error::new(
+                    tags::LIMIT,
+                    format!("recursion depth limit exceeded ({limit} frames)"),
+                ));
+            }
+            // The handlers overran the room too: handling this one could only recurse
+            // again, so it ends the program instead (never a native stack overflow or
+            // an endless cascade of limit errors).
+            host.depth_fatal = true;
             return Err(Error::new(
                 tags::LIMIT,
-                format!("recursion depth limit exceeded ({limit} frames)"),
+                format!(
+                    "recursion depth limit exceeded ({limit} frames), and again while \
+                     handling that error"
+                ),
             ));
         }
         let base = callee_at + 1;
@@ -818,7 +833,7 @@ impl<'gc> Root<'gc> {
         };
         self.stack.truncate(at);
         let raise = self.st.globals[self.st.host.raise_slot as usize];
-        if let Value::Undefined = raise {
+        if std::mem::take(&mut self.st.host.depth_fatal) || matches!(raise, Value::Undefined) {
             self.st.uncaught = Some(obj);
             return Flow::End(Slice::Uncaught);
         }
