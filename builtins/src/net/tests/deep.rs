@@ -65,7 +65,9 @@ fn ten_thousand_deep_nesting_round_trips_on_a_small_stack() {
                     Value::vector(ctx.mc, vec![mixed, Value::Int(i)])
                 };
             }
-            for v in [lists, vectors, mixed] {
+            // `mixed` ends in an empty list 10,000 levels down: its text `()` would be
+            // one bracket level too deep for the reader, so the text encoder refuses it.
+            for (v, text_ok) in [(lists, true), (vectors, true), (mixed, false)] {
                 let bytes = encode(v, 0).unwrap_or_default();
                 assert!(bytes.len() > 10_000);
                 let back = decode(ctx, &bytes, 0).unwrap_or(Value::Nil);
@@ -78,7 +80,7 @@ fn ten_thousand_deep_nesting_round_trips_on_a_small_stack() {
                 drop(tree2);
                 // The text encoder walks it too (reading it back is the reader's
                 // business and needs a normal stack for its datum tree).
-                assert!(encode_text(v, 0).is_ok());
+                assert_eq!(encode_text(v, 0).is_ok(), text_ok);
             }
             // One level more is refused by both sides.
             let deeper = Value::cons(ctx.mc, lists, Value::Nil);
