@@ -401,14 +401,7 @@ impl<'gc> Root<'gc> {
                     Op::PrimLL(p, i, j) => {
                         let a = self.stack[base + i as usize];
                         let b = self.stack[base + j as usize];
-                        if let Some(v) = prim2(mc, p, a, b) {
-                            self.stack.push(v);
-                            continue;
-                        }
-                        self.stack.push(a);
-                        self.stack.push(b);
-                        self.save_pc(pc);
-                        match self.prim_slow(mc, p, 2) {
+                        match self.prim2_on(mc, p, a, b, pc) {
                             Flow::Continue => {}
                             Flow::End(s) => return s,
                             Flow::Reload => continue 'reload,
@@ -416,15 +409,7 @@ impl<'gc> Root<'gc> {
                     }
                     Op::PrimLI(p, i, k) => {
                         let a = self.stack[base + i as usize];
-                        let b = Value::Int(k as i64);
-                        if let Some(v) = prim2(mc, p, a, b) {
-                            self.stack.push(v);
-                            continue;
-                        }
-                        self.stack.push(a);
-                        self.stack.push(b);
-                        self.save_pc(pc);
-                        match self.prim_slow(mc, p, 2) {
+                        match self.prim2_on(mc, p, a, Value::Int(k as i64), pc) {
                             Flow::Continue => {}
                             Flow::End(s) => return s,
                             Flow::Reload => continue 'reload,
@@ -433,6 +418,27 @@ impl<'gc> Root<'gc> {
                 }
             }
         }
+    }
+
+    /// A two-operand primitive on operands read in place: the fast path, else the
+    /// operands go on the stack for the general call.
+    #[inline(always)]
+    fn prim2_on(
+        &mut self,
+        mc: &Mutation<'gc>,
+        p: Prim,
+        a: Value<'gc>,
+        b: Value<'gc>,
+        pc: usize,
+    ) -> Flow {
+        if let Some(v) = prim2(mc, p, a, b) {
+            self.stack.push(v);
+            return Flow::Continue;
+        }
+        self.stack.push(a);
+        self.stack.push(b);
+        self.save_pc(pc);
+        self.prim_slow(mc, p, 2)
     }
 
     /// A primitive's general case: calls the builtin behind it on the `n` operands on

@@ -246,33 +246,13 @@ impl<'gc> Value<'gc> {
 
     /// Collects a proper list into a vector; `None` if it is improper or circular.
     pub fn list_to_vec(self) -> Option<Vec<Value<'gc>>> {
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(self.list_length()?);
         let mut cur = self;
-        // Brent-style cycle check: a list longer than the slow pointer has travelled twice
-        // is circular.
-        let mut slow = self;
-        let mut steps = 0usize;
-        loop {
-            match cur {
-                Value::Nil => return Some(out),
-                Value::Pair(p) => {
-                    out.push(p.car.get());
-                    cur = p.cdr.get();
-                    steps += 1;
-                    if steps.is_multiple_of(2) {
-                        if let Value::Pair(s) = slow {
-                            slow = s.cdr.get();
-                        }
-                        if let (Value::Pair(a), Value::Pair(b)) = (cur, slow) {
-                            if Gc::ptr_eq(a, b) {
-                                return None;
-                            }
-                        }
-                    }
-                }
-                _ => return None,
-            }
+        while let Value::Pair(p) = cur {
+            out.push(p.car.get());
+            cur = p.cdr.get();
         }
+        Some(out)
     }
 
     /// Whether this is a non-container datum: `()`, a boolean, number, character, string,
