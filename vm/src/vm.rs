@@ -400,3 +400,20 @@ fn describe_uncaught<'gc>(v: Value<'gc>, root: &Root<'gc>) -> Uncaught {
 fn info_report(info: &crate::condition::ErrorInfo<'_>) -> String {
     info.report.clone()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::parse_heap_limit;
+
+    #[test]
+    fn heap_limit_suffixes() {
+        assert_eq!(parse_heap_limit("32M"), Some(32 << 20));
+        assert_eq!(parse_heap_limit("512k"), Some(512 << 10));
+        assert_eq!(parse_heap_limit("2G"), Some(2 << 30));
+        assert_eq!(parse_heap_limit(" 1000 "), Some(1000));
+        assert_eq!(parse_heap_limit("0"), None);
+        assert_eq!(parse_heap_limit("lots"), None);
+        assert_eq!(parse_heap_limit(""), None);
+        assert_eq!(parse_heap_limit("99999999999999999999G"), None);
+    }
+}
