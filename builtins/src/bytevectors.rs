@@ -6,7 +6,7 @@ use crate::vectors::{copy_into, copy_range, count, filled, index};
 use eta_vm::{natives, Ctx, Error, Gc, NResult, Value};
 use gc_arena::RefLock;
 
-type BytesRef<'gc> = Gc<'gc, RefLock<Vec<u8>>>;
+type BytesRef<'gc> = Gc<'gc, RefLock<eta_vm::Tracked<Vec<u8>>>>;
 
 fn bytes_arg<'gc>(who: &str, v: Value<'gc>) -> Result<BytesRef<'gc>, Error<'gc>> {
     match v {

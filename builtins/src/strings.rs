@@ -7,9 +7,8 @@
 use crate::args;
 use crate::chars::{char_arg, full_foldcase};
 use crate::vectors::{count, heap_error, index, position, range};
-use eta_vm::{natives, Ctx, Error, EtaString, Gc, Mutation, NResult, StrObj, Value};
+use eta_vm::{natives, Ctx, Error, EtaString, Gc, Mutation, NResult, StrObj, Tracked, Value};
 use gc_arena::RefLock;
-use std::cell::RefMut;
 use std::cmp::Ordering;
 
 type StrRef<'gc> = Gc<'gc, StrObj>;
@@ -19,7 +18,7 @@ pub fn new_string<'gc>(mc: &Mutation<'gc>, text: String) -> Value<'gc> {
     Value::Str(Gc::new(
         mc,
         StrObj {
-            text: RefLock::new(EtaString::from(text)),
+            text: RefLock::new(Tracked::new(EtaString::from(text))),
             mutable: true,
         },
     ))
@@ -52,8 +51,11 @@ fn mutable_str_arg<'gc>(who: &str, v: Value<'gc>) -> Result<StrRef<'gc>, Error<'
 }
 
 /// Write access to a string's text, through the write barrier.
-fn text_mut<'gc>(mc: &Mutation<'gc>, s: StrRef<'gc>) -> RefMut<'gc, EtaString> {
-    gc_arena::barrier::unlock!(Gc::write(mc, s), StrObj, text).borrow_mut()
+fn edit_text<'gc>(mc: &Mutation<'gc>, s: StrRef<'gc>, f: impl FnOnce(&mut EtaString)) {
+    let mut text = gc_arena::barrier::unlock!(Gc::write(mc, s), StrObj, text).borrow_mut();
+    f(&mut text);
+    // The byte length changes when a character's encoded length does.
+    text.resync();
 }
 
 /// The character count of a string argument.
@@ -136,7 +138,7 @@ fn string_set<'gc>(ctx: &mut Ctx<'_, 'gc>, a: &[Value<'gc>]) -> NResult<'gc> {
     let s = mutable_str_arg(WHO, a[0])?;
     let k = index(WHO, a[1], char_len(s))?;
     let c = char_arg(WHO, a[2])?;
-    text_mut(ctx.mc, s).set_char(k, c);
+    edit_text(ctx.mc, s, |t| t.set_char(k, c));
     Ok(Value::Unspecified)
 }
 
@@ -196,7 +198,7 @@ fn string_copy_to<'gc>(ctx: &mut Ctx<'_, 'gc>, a: &[Value<'gc>]) -> NResult<'gc>
             Error::msg(format!("{WHO}: bad range {at}..{}", at + n)).with_irritants(vec![a[1]])
         );
     }
-    replace_chars(&mut text_mut(ctx.mc, to), at, &chunk, n);
+    edit_text(ctx.mc, to, |t| replace_chars(t, at, &chunk, n));
     Ok(Value::Unspecified)
 }
 
@@ -209,7 +211,7 @@ fn string_fill<'gc>(ctx: &mut Ctx<'_, 'gc>, a: &[Value<'gc>]) -> NResult<'gc> {
     let c = char_arg(WHO, a[1])?;
     let (st, en) = range(WHO, a, 2, char_len(s))?;
     let chunk: String = std::iter::repeat_n(c, en - st).collect();
-    replace_chars(&mut text_mut(ctx.mc, s), st, &chunk, en - st);
+    edit_text(ctx.mc, s, |t| replace_chars(t, st, &chunk, en - st));
     Ok(Value::Unspecified)
 }
 

@@ -101,7 +101,7 @@ pub fn filled<'gc, T: Clone>(who: &str, n: usize, fill: T) -> Result<Vec<T>, Err
     Ok(out)
 }
 
-type VecRef<'gc> = Gc<'gc, RefLock<Vec<Value<'gc>>>>;
+type VecRef<'gc> = Gc<'gc, RefLock<eta_vm::Tracked<Vec<Value<'gc>>>>>;
 
 fn vec_arg<'gc>(who: &str, v: Value<'gc>) -> Result<VecRef<'gc>, Error<'gc>> {
     match v {
@@ -202,8 +202,8 @@ pub fn copy_into<'gc, T: Copy + 'gc>(
     mc: &Mutation<'gc>,
     who: &str,
     a: &[Value<'gc>],
-    to: Gc<'gc, RefLock<Vec<T>>>,
-    from: Gc<'gc, RefLock<Vec<T>>>,
+    to: Gc<'gc, RefLock<eta_vm::Tracked<Vec<T>>>>,
+    from: Gc<'gc, RefLock<eta_vm::Tracked<Vec<T>>>>,
 ) -> NResult<'gc> {
     let to_len = to.borrow().len();
     let at = position(who, a[1], to_len)?;

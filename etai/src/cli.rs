@@ -44,7 +44,7 @@ Examples:
 Environment:
   ETA_MODULE_PATH      ':'-separated module directories, searched after -I/--path
   ETA_MAX_DEPTH        maximum call depth
-  ETA_HEAP_SOFT_LIMIT  heap size that triggers a memory error
+  ETA_HEAP_SOFT_LIMIT  heap limit in bytes (or K/M/G), checked after a full collection
   ETAI_HISTORY         REPL history file (default ~/.etai_history; empty: none)
   NO_COLOR             disable coloured diagnostics
 

@@ -18,7 +18,10 @@ enum Slot<'gc> {
     /// The cdr of a pair allocated earlier.
     Cdr(Gc<'gc, Pair<'gc>>),
     /// An element of a vector allocated earlier.
-    Elem(Gc<'gc, RefLock<Vec<Value<'gc>>>>, usize),
+    Elem(
+        Gc<'gc, RefLock<crate::payload::Tracked<Vec<Value<'gc>>>>>,
+        usize,
+    ),
 }
 
 /// Converts a datum into a fresh heap value: strings are mutable, symbols interned,
@@ -75,7 +78,13 @@ pub fn datum_to_value<'gc>(ctx: &mut Ctx<'_, 'gc>, datum: &Datum) -> Value<'gc> 
                 next
             }
             DatumKind::Vector(items) => {
-                let g = Gc::new(ctx.mc, RefLock::new(vec![Value::Unspecified; items.len()]));
+                let g = Gc::new(
+                    ctx.mc,
+                    RefLock::new(crate::payload::Tracked::new(vec![
+                        Value::Unspecified;
+                        items.len()
+                    ])),
+                );
                 for (i, item) in items.iter().enumerate().rev() {
                     work.push((item, Slot::Elem(g, i)));
                 }

@@ -63,7 +63,7 @@ pub fn equal<'gc>(a: Value<'gc>, b: Value<'gc>) -> bool {
                 work.extend(v.iter().copied().zip(w.iter().copied()).rev());
             }
             (Value::Bytevector(v), Value::Bytevector(w)) => {
-                if *v.borrow() != *w.borrow() {
+                if **v.borrow() != **w.borrow() {
                     return false;
                 }
             }

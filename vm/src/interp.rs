@@ -8,6 +8,7 @@ use crate::continuation::{Continuation, Escape};
 use crate::error::{tags, Error, RuntimeError};
 use crate::frame::Frame;
 use crate::host::Host;
+use crate::payload;
 use crate::symbol::SymbolTable;
 use crate::value::Value;
 use eta_compiler::proto::{Op, Prim};
@@ -303,7 +304,13 @@ impl<'gc> Root<'gc> {
                             }
                         }
                         self.save_pc(pc);
-                        match self.call(mc, n as usize, false) {
+                        let flow = self.call(mc, n as usize, false);
+                        // A builtin that allocated a lot of payload ends the slice so that
+                        // the driver can collect (payload.rs).
+                        if payload::pressure() {
+                            fuel = 0;
+                        }
+                        match flow {
                             Flow::Continue => {
                                 if fuel <= 0 {
                                     return Slice::Yield;
@@ -339,7 +346,11 @@ impl<'gc> Root<'gc> {
                             }
                         }
                         self.save_pc(pc);
-                        match self.call(mc, n as usize, true) {
+                        let flow = self.call(mc, n as usize, true);
+                        if payload::pressure() {
+                            fuel = 0;
+                        }
+                        match flow {
                             Flow::End(s) => return s,
                             _ => {
                                 if fuel <= 0 {
@@ -846,6 +857,16 @@ impl<'gc> Root<'gc> {
         self.stack.push(raise);
         self.stack.push(obj);
         self.call(mc, 1, false)
+    }
+
+    /// Raises `e` in the running program at the point where its last slice stopped (the
+    /// driver's heap limit). `None` means the run goes on (a handler was called).
+    pub fn raise_now(&mut self, mc: &Mutation<'gc>, e: Error<'gc>) -> Option<Slice> {
+        let at = self.stack.len();
+        match self.raise_error(mc, e, at) {
+            Flow::End(s) => Some(s),
+            _ => None,
+        }
     }
 
     /// The location of the innermost frame's current call and the trace of all frames.

@@ -4,7 +4,7 @@ use crate::closure::ProtoObj;
 use crate::interp::Ctx;
 use crate::value::{Pair, Value};
 use eta_compiler::proto::{Literal, Prototype};
-use gc_arena::{Gc, RefLock};
+use gc_arena::Gc;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -59,7 +59,7 @@ fn convert<'gc>(
                 let elems: Vec<Value<'gc>> =
                     items.iter().map(|i| convert(ctx, i, labels)).collect();
                 if let Value::Vector(g) = v {
-                    *g.borrow_mut(ctx.mc) = elems;
+                    g.borrow_mut(ctx.mc).replace(elems);
                 }
                 v
             }
@@ -76,7 +76,7 @@ fn convert<'gc>(
         }
         Literal::Vector(items) => {
             let elems: Vec<Value<'gc>> = items.iter().map(|i| convert(ctx, i, labels)).collect();
-            Value::Vector(Gc::new(ctx.mc, RefLock::new(elems)))
+            Value::vector(ctx.mc, elems)
         }
     }
 }

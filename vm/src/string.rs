@@ -125,3 +125,9 @@ impl From<String> for EtaString {
         e
     }
 }
+
+impl crate::payload::Footprint for EtaString {
+    fn footprint(&self) -> usize {
+        self.text.capacity() + self.offsets.capacity() * std::mem::size_of::<usize>()
+    }
+}

@@ -699,7 +699,7 @@ pub fn rebuild<'gc>(ctx: &mut Ctx<'_, 'gc>, image: Image) -> Result<Value<'gc>, 
                     .iter()
                     .map(|x| b.val(ctx, x))
                     .collect::<Result<Vec<_>, _>>()?;
-                *vec.borrow_mut(ctx.mc) = vals;
+                vec.borrow_mut(ctx.mc).replace(vals);
             }
             (Obj::Cell(x), Some(Value::Cell(c))) => {
                 let v = b.val(ctx, x)?;

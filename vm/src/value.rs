@@ -5,6 +5,7 @@ use crate::closure::{Closure, Native, Parameter, Promise};
 use crate::condition::Condition;
 use crate::continuation::Continuation;
 use crate::hashmap::HashMapObj;
+use crate::payload::Tracked;
 use crate::record::{Record, RecordType};
 use crate::string::EtaString;
 use crate::symbol::Symbol;
@@ -39,7 +40,7 @@ impl<'gc> Pair<'gc> {
 pub struct StrObj {
     /// The characters.
     #[collect(require_static)]
-    pub text: RefLock<EtaString>,
+    pub text: RefLock<Tracked<EtaString>>,
     /// False for string literals and `symbol->string` results.
     pub mutable: bool,
 }
@@ -92,9 +93,9 @@ pub enum Value<'gc> {
     /// Pair.
     Pair(Gc<'gc, Pair<'gc>>),
     /// Vector.
-    Vector(Gc<'gc, RefLock<Vec<Value<'gc>>>>),
+    Vector(Gc<'gc, RefLock<Tracked<Vec<Value<'gc>>>>>),
     /// Bytevector.
-    Bytevector(Gc<'gc, RefLock<Vec<u8>>>),
+    Bytevector(Gc<'gc, RefLock<Tracked<Vec<u8>>>>),
     /// A closure (procedure written in Eta).
     Closure(Gc<'gc, Closure<'gc>>),
     /// A builtin procedure.
@@ -150,7 +151,7 @@ impl<'gc> Value<'gc> {
         Value::Str(Gc::new(
             mc,
             StrObj {
-                text: RefLock::new(EtaString::from(s)),
+                text: RefLock::new(Tracked::new(EtaString::from(s))),
                 mutable: true,
             },
         ))
@@ -161,7 +162,7 @@ impl<'gc> Value<'gc> {
         Value::Str(Gc::new(
             mc,
             StrObj {
-                text: RefLock::new(EtaString::from(s)),
+                text: RefLock::new(Tracked::new(EtaString::from(s))),
                 mutable: false,
             },
         ))
@@ -169,12 +170,12 @@ impl<'gc> Value<'gc> {
 
     /// Makes a fresh vector.
     pub fn vector(mc: &Mutation<'gc>, items: Vec<Value<'gc>>) -> Value<'gc> {
-        Value::Vector(Gc::new(mc, RefLock::new(items)))
+        Value::Vector(Gc::new(mc, RefLock::new(Tracked::new(items))))
     }
 
     /// Makes a fresh bytevector.
     pub fn bytevector(mc: &Mutation<'gc>, bytes: Vec<u8>) -> Value<'gc> {
-        Value::Bytevector(Gc::new(mc, RefLock::new(bytes)))
+        Value::Bytevector(Gc::new(mc, RefLock::new(Tracked::new(bytes))))
     }
 
     /// An exact integer from a bignum, normalised to a fixnum when it fits.

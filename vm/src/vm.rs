@@ -3,9 +3,11 @@
 
 use crate::closure::{Closure, Native};
 use crate::condition::TraceFrame;
+use crate::error::{tags, Error};
 use crate::host::Host;
 use crate::interp::{Ctx, Root, Slice, State};
 use crate::loader::load_proto;
+use crate::payload;
 use crate::printer::write_truncated;
 use crate::symbol::SymbolTable;
 use crate::value::Value;
@@ -33,6 +35,45 @@ const PACING: Pacing = Pacing {
     drop_factor: 0.02,
     free_factor: 0.03,
 };
+
+/// Estimated bytes of one `Gc` object: gc-arena's two-word header plus a typical body
+/// (a pair is two 16-byte values). gc-arena 0.7 counts objects, not bytes.
+const GC_OBJECT_BYTES: usize = 48;
+
+/// Payload bytes allocated since the last full collection that force the next one when
+/// the heap is small; above it, half the heap estimated after the last full collection.
+const MIN_PAYLOAD_TRIGGER: usize = 4 << 20;
+
+/// What the driver knows about the heap's size, beyond gc-arena's own pacing: payload
+/// bytes (vectors', strings', bytevectors' buffers, see `payload.rs`) allocated since the
+/// last full collection, and the soft limit.
+#[derive(Debug, Default)]
+struct HeapWatch {
+    /// Payload bytes allocated since the last full collection.
+    payload_since_full: usize,
+    /// Estimated heap bytes right after the last full collection.
+    after_full: usize,
+    /// `ETA_HEAP_SOFT_LIMIT`.
+    limit: Option<usize>,
+    /// The estimate above which the limit is next checked: the limit, raised by half the
+    /// limit after each heap-error until a full collection finds the heap under the limit
+    /// again (so that the handler and the unwinding can run).
+    check_above: usize,
+}
+
+/// Parses `ETA_HEAP_SOFT_LIMIT`: bytes, or a number with a `K`, `M` or `G` suffix
+/// (powers of 1024). Anything else (or zero) means no limit.
+pub fn parse_heap_limit(text: &str) -> Option<usize> {
+    let t = text.trim();
+    let (digits, scale) = match t.chars().last()?.to_ascii_uppercase() {
+        'K' => (&t[..t.len() - 1], 1usize << 10),
+        'M' => (&t[..t.len() - 1], 1 << 20),
+        'G' => (&t[..t.len() - 1], 1 << 30),
+        _ => (t, 1),
+    };
+    let n: usize = digits.trim().parse().ok()?;
+    n.checked_mul(scale).filter(|n| *n > 0)
+}
 
 /// How a run ended.
 #[derive(Debug)]
@@ -67,6 +108,7 @@ pub struct Uncaught {
 /// One Eta virtual machine (one heap, one thread).
 pub struct Vm {
     arena: Arena<Rootable![Root<'_>]>,
+    heap: HeapWatch,
 }
 
 impl Vm {
@@ -88,7 +130,15 @@ impl Vm {
             },
         });
         arena.metrics().set_pacing(PACING);
-        let mut vm = Vm { arena };
+        let limit = std::env::var("ETA_HEAP_SOFT_LIMIT")
+            .ok()
+            .and_then(|t| parse_heap_limit(&t));
+        let heap = HeapWatch {
+            limit,
+            check_above: limit.unwrap_or(usize::MAX),
+            ..HeapWatch::default()
+        };
+        let mut vm = Vm { arena, heap };
         vm.register(crate::natives::VM_NATIVES);
         vm
     }
@@ -225,8 +275,58 @@ impl Vm {
             if self.with_host(|h| h.take_interrupt()) {
                 return Outcome::Interrupted;
             }
+            if let Some(limit) = self.over_heap_limit() {
+                let raised = self.arena.mutate_root(|mc, root| {
+                    let e = Error::new(tags::HEAP, format!("heap limit of {limit} bytes exceeded"));
+                    root.raise_now(mc, e)
+                });
+                if let Some(s) = raised {
+                    slice = s;
+                    continue;
+                }
+            }
             slice = self.arena.mutate_root(|mc, root| root.run(mc, FUEL));
         }
+    }
+
+    /// The estimated heap size: objects times their typical size, plus payload buffers.
+    fn heap_estimate(&self) -> usize {
+        self.arena.metrics().total_gc_count() * GC_OBJECT_BYTES + payload::live_bytes()
+    }
+
+    fn full_collection(&mut self) {
+        self.arena.finish_cycle();
+        self.heap.payload_since_full = 0;
+        self.heap.after_full = self.heap_estimate();
+        if let Some(limit) = self.heap.limit {
+            if self.heap.after_full <= limit {
+                self.heap.check_above = limit;
+            }
+        }
+    }
+
+    /// Runs between slices: forces a full collection when enough payload bytes (which
+    /// gc-arena's pacing does not see) were allocated since the last one, and checks the
+    /// soft limit. Returns the limit when the heap exceeds it after a full collection.
+    fn over_heap_limit(&mut self) -> Option<usize> {
+        let h = &mut self.heap;
+        h.payload_since_full = h
+            .payload_since_full
+            .saturating_add(payload::take_allocated());
+        if h.payload_since_full > MIN_PAYLOAD_TRIGGER.max(h.after_full / 2) {
+            self.full_collection();
+        }
+        let limit = self.heap.limit?;
+        if self.heap_estimate() <= self.heap.check_above {
+            return None;
+        }
+        self.full_collection();
+        let size = self.heap.after_full;
+        if size <= limit {
+            return None;
+        }
+        self.heap.check_above = size.saturating_add(limit / 2);
+        Some(limit)
     }
 
     fn take_uncaught(&mut self) -> Uncaught {
@@ -299,4 +399,21 @@ fn describe_uncaught<'gc>(v: Value<'gc>, root: &Root<'gc>) -> Uncaught {
 
 fn info_report(info: &crate::condition::ErrorInfo<'_>) -> String {
     info.report.clone()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_heap_limit;
+
+    #[test]
+    fn heap_limit_suffixes() {
+        assert_eq!(parse_heap_limit("32M"), Some(32 << 20));
+        assert_eq!(parse_heap_limit("512k"), Some(512 << 10));
+        assert_eq!(parse_heap_limit("2G"), Some(2 << 30));
+        assert_eq!(parse_heap_limit(" 1000 "), Some(1000));
+        assert_eq!(parse_heap_limit("0"), None);
+        assert_eq!(parse_heap_limit("lots"), None);
+        assert_eq!(parse_heap_limit(""), None);
+        assert_eq!(parse_heap_limit("99999999999999999999G"), None);
+    }
 }

@@ -104,7 +104,7 @@ fn pair_key(p: Gc<'_, Pair<'_>>) -> usize {
     Gc::as_ptr(p) as usize
 }
 
-fn vector_key(v: Gc<'_, RefLock<Vec<Value<'_>>>>) -> usize {
+fn vector_key(v: Gc<'_, RefLock<eta_vm::Tracked<Vec<Value<'_>>>>>) -> usize {
     Gc::as_ptr(v) as *const u8 as usize
 }
 
@@ -128,7 +128,7 @@ enum Kind<'gc> {
         state: ListState,
     },
     Vector {
-        vec: Gc<'gc, RefLock<Vec<Value<'gc>>>>,
+        vec: Gc<'gc, RefLock<eta_vm::Tracked<Vec<Value<'gc>>>>>,
         /// Index of the next element.
         next: usize,
     },

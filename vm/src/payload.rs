@@ -1,0 +1,133 @@
+//! Out-of-line payloads: the element storage of vectors, strings and bytevectors lives in
+//! Rust heap buffers that gc-arena 0.7 does not see (its pacing counts `Gc` objects, not
+//! bytes, and it has no external-allocation hook). [`Tracked`] wraps such a buffer and
+//! reports its size to per-thread counters when it is made, resized and dropped; the
+//! driver (`vm.rs`) reads them to force a full collection when enough payload has been
+//! allocated since the last one, and to check `ETA_HEAP_SOFT_LIMIT`.
+//!
+//! The counters are per OS thread, which is per arena (design §4: one arena per thread);
+//! a `Gc` never crosses a thread, so a payload is dropped on the thread that counted it.
+
+use gc_arena::Collect;
+use std::cell::Cell;
+use std::ops::{Deref, DerefMut};
+
+thread_local! {
+    /// Bytes of payload currently alive on this thread.
+    static LIVE: Cell<usize> = const { Cell::new(0) };
+    /// Bytes of payload allocated since the driver last took the count.
+    static ALLOCATED: Cell<usize> = const { Cell::new(0) };
+}
+
+/// Bytes of payload currently alive on this thread.
+pub fn live_bytes() -> usize {
+    LIVE.with(Cell::get)
+}
+
+/// Bytes of payload allocated on this thread since the last call (resets the count).
+pub fn take_allocated() -> usize {
+    ALLOCATED.with(|a| a.replace(0))
+}
+
+/// Payload bytes after which a slice ends early so that the driver can collect.
+const SLICE_BUDGET: usize = 1 << 20;
+
+/// True when more than a slice's budget of payload was allocated since the driver last
+/// took the count (the dispatch loop then ends its slice).
+#[inline]
+pub fn pressure() -> bool {
+    ALLOCATED.with(Cell::get) > SLICE_BUDGET
+}
+
+fn grow(bytes: usize) {
+    LIVE.with(|l| l.set(l.get().wrapping_add(bytes)));
+    ALLOCATED.with(|a| a.set(a.get().saturating_add(bytes)));
+}
+
+fn shrink(bytes: usize) {
+    LIVE.with(|l| l.set(l.get().saturating_sub(bytes)));
+}
+
+/// The heap bytes a buffer holds outside its `Gc` box.
+pub trait Footprint {
+    /// Bytes of out-of-line storage.
+    fn footprint(&self) -> usize;
+}
+
+impl<T> Footprint for Vec<T> {
+    #[inline]
+    fn footprint(&self) -> usize {
+        self.capacity() * std::mem::size_of::<T>()
+    }
+}
+
+/// The bytes recorded for one payload; returns them to the counters when dropped.
+/// Kept apart from [`Tracked`] so that `Tracked` can derive `Collect` without a `Drop`.
+struct Ticket(usize);
+
+impl Drop for Ticket {
+    fn drop(&mut self) {
+        if self.0 != 0 {
+            shrink(self.0);
+        }
+    }
+}
+
+/// A payload buffer whose size is counted (see the module doc). Dereferences to the
+/// buffer; code that changes the buffer's size calls [`Tracked::resync`] afterwards
+/// (a missed resync only makes the count less precise: drop returns what was recorded).
+#[derive(Collect)]
+#[collect(no_drop)]
+pub struct Tracked<T> {
+    value: T,
+    #[collect(require_static)]
+    ticket: Ticket,
+}
+
+impl<T: Footprint> Tracked<T> {
+    /// Wraps `value`, counting its footprint.
+    #[inline]
+    pub fn new(value: T) -> Self {
+        let bytes = value.footprint();
+        if bytes != 0 {
+            grow(bytes);
+        }
+        Tracked {
+            value,
+            ticket: Ticket(bytes),
+        }
+    }
+
+    /// Records a change of the buffer's size.
+    pub fn resync(&mut self) {
+        let now = self.value.footprint();
+        let was = self.ticket.0;
+        if now > was {
+            grow(now - was);
+        } else if now < was {
+            shrink(was - now);
+        }
+        self.ticket.0 = now;
+    }
+
+    /// Replaces the whole buffer (and its count).
+    pub fn replace(&mut self, value: T) {
+        self.value = value;
+        self.resync();
+    }
+}
+
+impl<T> Deref for Tracked<T> {
+    type Target = T;
+    #[inline]
+    fn deref(&self) -> &T {
+        &self.value
+    }
+}
+
+impl<T> DerefMut for Tracked<T> {
+    #[inline]
+    fn deref_mut(&mut self) -> &mut T {
+        &mut self.value
+    }
+}
