@@ -17,17 +17,8 @@ fn vm() -> Vm {
 
 fn eval(vm: &mut Vm, src: &str) -> Outcome {
     let units = vm.with_host(|h| {
-        let scope = h.linker.new_script_scope();
-        let file = h.linker.add_source("<test>", src, None);
-        let text = h
-            .linker
-            .sources
-            .get(file)
-            .map(|f| f.text.clone())
-            .unwrap_or_default();
-        let forms = eta_compiler::read_all(&text, file).map_err(|e| e.to_string())?;
         h.linker
-            .compile_in_scope(forms, &scope)
+            .compile_program("<test>", src, None, false)
             .map_err(|e| e.to_string())
     });
     match units {
