@@ -146,8 +146,10 @@ fn run(start: Start) {
 /// so its close is observed directly.
 fn watch_parent(handle: &SocketShared, mailbox: &Arc<SocketShared>) {
     let gone = |mailbox: &SocketShared| {
-        mailbox.lock().parent_gone();
-        mailbox.notify();
+        let changed = mailbox.lock().parent_gone();
+        if changed {
+            mailbox.notify();
+        }
     };
     let mut st = handle.lock();
     if st.is_closed() {

@@ -365,17 +365,20 @@ impl State {
     /// On a mailbox: the parent is gone for good (its pipe was removed, or, for a thread
     /// actor, its handle was closed); what it sent is still delivered (nng drops a
     /// message held by a stopped pipe, so take it now). The caller wakes waiters.
-    pub fn parent_gone(&mut self) {
+    /// Whether this changed anything (the first time only).
+    pub fn parent_gone(&mut self) -> bool {
         self.drain_nng();
-        if self.peer_end.is_none() {
-            self.peer_end = Some(PeerEnd {
-                reason: Reason::Disconnected,
-                reported: false,
-            });
-            if self.monitored {
-                self.push_down(Reason::Disconnected);
-            }
+        if self.peer_end.is_some() {
+            return false;
         }
+        self.peer_end = Some(PeerEnd {
+            reason: Reason::Disconnected,
+            reported: false,
+        });
+        if self.monitored {
+            self.push_down(Reason::Disconnected);
+        }
+        true
     }
 
     /// nng's receive-notification descriptor (`None` for protocols that never receive).
@@ -484,6 +487,14 @@ impl SocketShared {
     /// the state lock).
     pub fn notify(&self) {
         self.waiter.poke();
+        self.wake.wake();
+    }
+
+    /// Wakes only the waits in `poll(2)` (`nng-poll`, peer counting): a peer came or
+    /// went without anything a pending `recv!`/`send!` must look at, so their nng
+    /// operations go on (cancelling one would also abandon a `req` request or a
+    /// `surveyor` survey).
+    pub fn wake_pollers(&self) {
         self.wake.wake();
     }
 
@@ -597,26 +608,30 @@ fn on_pipe_event(weak: &Weak<SocketShared>, pipe: Pipe, ev: PipeEvent) {
         PipeEvent::AddPost => {
             st.pipes.insert(pipe);
             drop(st);
-            shared.notify();
+            shared.wake_pollers();
         }
         PipeEvent::RemovePost => {
             // A pipe nng rejected (a second peer on a pair socket) was never added.
-            if st.pipes.remove(&pipe) {
-                match st.role {
+            let queued = st.pipes.remove(&pipe)
+                && match st.role {
                     Role::Plain => {
                         if st.monitored {
                             st.push_down(Reason::Disconnected);
                         }
+                        st.monitored
                     }
                     Role::Mailbox => st.parent_gone(),
                     Role::Handle => {
                         st.drain_nng();
-                        st.settle_actor_end();
+                        st.settle_actor_end()
                     }
-                }
-            }
+                };
             drop(st);
-            shared.notify();
+            if queued {
+                shared.notify();
+            } else {
+                shared.wake_pollers();
+            }
         }
         _ => {}
     }
