@@ -7,7 +7,6 @@ use super::nng_error::{closed, from_nng};
 use super::socket::{socket_arg, CachedOptions, Protocol, SocketShared, State};
 use eta_vm::{write_truncated, Error, NResult, Value};
 use nng::options::protocol::reqrep::ResendTime;
-use nng::options::protocol::survey::SurveyTime;
 use nng::options::transport::tcp::{KeepAlive, NoDelay};
 use nng::options::{
     Options as _, ReconnectMaxTime, ReconnectMinTime, RecvBufferSize, RecvMaxSize, SendBufferSize,
@@ -185,10 +184,8 @@ fn apply(st: &mut State, opt: Opt, s: Setting) -> Result<(), nng::Error> {
             sock.set_opt::<RecvMaxSize>(size)?;
             o.max_message_size = size;
         }
-        (Opt::SurveyTime, Setting::Int(n)) => {
-            sock.set_opt::<SurveyTime>(duration(n))?;
-            o.survey_time = n;
-        }
+        // Enforced by `send!`/`recv!` themselves (see `SocketShared::open`).
+        (Opt::SurveyTime, Setting::Int(n)) => o.survey_time = n,
         (Opt::ResendTime, Setting::Int(n)) => {
             sock.set_opt::<ResendTime>(duration(n))?;
             o.resend_time = n;

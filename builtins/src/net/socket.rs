@@ -21,6 +21,7 @@ use super::nng_error::closed;
 use super::wait::Waiter;
 use eta_vm::host::{InterruptWaker, WakeFd};
 use eta_vm::{Ctx, Error, Foreign, ForeignObj, Gc, Value};
+use nng::options::protocol::survey::SurveyTime;
 use nng::options::{Options as _, RecvFd, RecvMaxSize, SendFd};
 use nng::{Pipe, PipeEvent};
 use std::collections::{HashSet, VecDeque};
@@ -440,6 +441,13 @@ impl SocketShared {
             .map_err(|e| nng::Error::SystemErr(e.raw_os_error().unwrap_or(libc::EMFILE) as u32))?;
         let socket = nng::Socket::new(protocol.nng())?;
         socket.set_opt::<RecvMaxSize>(DEFAULT_MAX_MESSAGE_SIZE)?;
+        if protocol == Protocol::Surveyor {
+            // nng 1.4 can deadlock when a survey is sent while the previous survey's
+            // timer fires (surv0_ctx_send waits for the timer under the lock the timer
+            // callback needs). Our `survey-time` deadline is kept by `send!`/`recv!`
+            // (`State::survey_deadline`), so nng's own timer is set never to fire.
+            socket.set_opt::<SurveyTime>(Some(NNG_SURVEY_TIME))?;
+        }
         let waiter = Arc::new(Waiter::new()?);
         let interrupted = waiter.clone();
         let shared = Arc::new(SocketShared {
@@ -636,6 +644,9 @@ fn on_pipe_event(weak: &Weak<SocketShared>, pipe: Pipe, ev: PipeEvent) {
         _ => {}
     }
 }
+
+/// nng's own survey time on every surveyor: a day, far beyond any `survey-time`.
+const NNG_SURVEY_TIME: std::time::Duration = std::time::Duration::from_secs(86_400);
 
 /// The heap object of a socket.
 pub struct SocketObj {
