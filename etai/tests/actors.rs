@@ -39,27 +39,36 @@ fn is_empty_dir(d: &Path) -> Result<bool, std::io::Error> {
     Ok(std::fs::read_dir(d)?.next().is_none())
 }
 
-#[test]
-fn children_and_socket_files_are_cleaned_up_at_exit() -> TestResult {
-    let dir = fresh_dir("cleanup")?;
+/// A fresh directory (`DIR`, with the private endpoint directory going to `DIR/run`)
+/// holding `sleeper.eta` (reports `ready`, then waits until killed) and `parent.eta`
+/// with `parent`; returns them with the command that runs the parent there.
+fn sleeper_setup(tag: &str, parent: &str) -> Result<(PathBuf, PathBuf, Command), std::io::Error> {
+    let dir = fresh_dir(tag)?;
     let run = dir.join("run");
     std::fs::create_dir_all(&run)?;
     std::fs::write(
         dir.join("sleeper.eta"),
         "(send! (current-mailbox) 'ready)\n(let loop () (recv! (current-mailbox) 'wait) (loop))\n",
     )?;
-    std::fs::write(
-        dir.join("parent.eta"),
-        "(define a (spawn \"sleeper.eta\"))\n(define b (spawn \"sleeper.eta\"))\n\
-         (display (list (recv! a 20000) (recv! b 20000)))\n",
-    )?;
-    let out = Command::new(env!("CARGO_BIN_EXE_etai"))
+    std::fs::write(dir.join("parent.eta"), parent)?;
+    let mut command = Command::new(env!("CARGO_BIN_EXE_etai"));
+    command
         .arg("parent.eta")
         .current_dir(&dir)
         .env("TMPDIR", &run)
         .env_remove("XDG_RUNTIME_DIR")
-        .env_remove("ETA_MODULE_PATH")
-        .output()?;
+        .env_remove("ETA_MODULE_PATH");
+    Ok((dir, run, command))
+}
+
+#[test]
+fn children_and_socket_files_are_cleaned_up_at_exit() -> TestResult {
+    let (dir, run, mut command) = sleeper_setup(
+        "cleanup",
+        "(define a (spawn \"sleeper.eta\"))\n(define b (spawn \"sleeper.eta\"))\n\
+         (display (list (recv! a 20000) (recv! b 20000)))\n",
+    )?;
+    let out = command.output()?;
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),
         "(ready ready)",
@@ -79,28 +88,14 @@ fn children_and_socket_files_are_cleaned_up_at_exit() -> TestResult {
 fn a_child_killed_from_outside_reports_its_signal() -> TestResult {
     use std::io::{BufRead, BufReader};
     use std::process::Stdio;
-    let dir = fresh_dir("signal")?;
-    let run = dir.join("run");
-    std::fs::create_dir_all(&run)?;
-    std::fs::write(
-        dir.join("sleeper.eta"),
-        "(send! (current-mailbox) 'ready)\n(let loop () (recv! (current-mailbox) 'wait) (loop))\n",
-    )?;
-    std::fs::write(
-        dir.join("parent.eta"),
+    let (dir, run, mut command) = sleeper_setup(
+        "signal",
         "(define h (spawn \"sleeper.eta\"))\n(monitor h)\n\
          (display (recv! h 20000))\n(newline)\n\
          (define d (recv! h 30000))\n\
          (write (list (eq? (cadr d) h) (caddr d) (spawn-wait h 10000)))\n(newline)\n",
     )?;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_etai"))
-        .arg("parent.eta")
-        .current_dir(&dir)
-        .env("TMPDIR", &run)
-        .env_remove("XDG_RUNTIME_DIR")
-        .env_remove("ETA_MODULE_PATH")
-        .stdout(Stdio::piped())
-        .spawn()?;
+    let mut child = command.stdout(Stdio::piped()).spawn()?;
     let stdout = child.stdout.take().ok_or("no stdout")?;
     let mut lines = BufReader::new(stdout).lines();
     assert_eq!(lines.next().transpose()?.as_deref(), Some("ready"));

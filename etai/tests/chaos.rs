@@ -8,13 +8,13 @@
 //!
 //! CI runs 12 process kills (and thread kills in between); `ETAI_LONG_TESTS=1` runs 200.
 
+#[path = "reliability/support.rs"]
+mod support;
+
 use nng::options::Options as _;
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc::{channel, Receiver};
 use std::time::{Duration, Instant};
+use support::{Running, TestResult};
 
 /// A worker's announcement: `(started KIND ID GENERATION PID PORT)`.
 #[derive(Clone, Debug)]
@@ -39,16 +39,6 @@ fn parse_started(line: &str) -> Option<Started> {
         pid: f[4].parse().ok()?,
         port: f[5].parse().ok()?,
     })
-}
-
-/// Kills the tree if the test fails half-way.
-struct Tree(Child);
-
-impl Drop for Tree {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
 }
 
 /// A small xorshift generator: the test prints its seed, so a failing run can be
@@ -81,7 +71,7 @@ fn request(port: u16, what: &str) -> Result<String, String> {
 
 /// Waits for the next `started` line of worker `id` (other lines are recorded too).
 fn await_start(
-    lines: &Receiver<String>,
+    tree: &mut Running,
     live: &mut HashMap<String, Started>,
     id: &str,
     deadline: Duration,
@@ -89,9 +79,9 @@ fn await_start(
     let end = Instant::now() + deadline;
     loop {
         let left = end.saturating_duration_since(Instant::now());
-        let line = lines
-            .recv_timeout(left)
-            .map_err(|_| format!("no restart of {id} within {deadline:?}"))?;
+        let line = tree
+            .line("a restart", left)
+            .map_err(|e| format!("no restart of {id}: {e}"))?;
         if let Some(s) = parse_started(&line) {
             live.insert(s.id.clone(), s.clone());
             if s.id == id {
@@ -104,9 +94,8 @@ fn await_start(
 }
 
 #[test]
-fn chaos_supervision_tree() -> Result<(), String> {
-    let long = std::env::var_os("ETAI_LONG_TESTS").is_some();
-    let process_kills: u64 = if long { 200 } else { 12 };
+fn chaos_supervision_tree() -> TestResult {
+    let process_kills: u64 = if support::long_tests() { 200 } else { 12 };
     let seed = std::env::var("ETAI_CHAOS_SEED")
         .ok()
         .and_then(|s| s.parse().ok())
@@ -119,31 +108,18 @@ fn chaos_supervision_tree() -> Result<(), String> {
     eprintln!("chaos: seed {seed} (replay with ETAI_CHAOS_SEED={seed})");
     let mut rng = Rng(seed);
 
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/chaos");
-    let child = Command::new(env!("CARGO_BIN_EXE_etai"))
+    let mut command = support::etai();
+    command
         .arg("chaos-tree.eta")
         // The last process kill is the one beyond the intensity.
         .arg((process_kills - 1).to_string())
-        .current_dir(&dir)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .map_err(|e| e.to_string())?;
-    let mut tree = Tree(child);
-    let stdout = tree.0.stdout.take().ok_or("no stdout")?;
-    let (tx, lines) = channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
+        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/chaos"));
+    let mut tree = Running::start(command)?;
 
     let mut live: HashMap<String, Started> = HashMap::new();
     for id in ["p1", "p2", "p3", "t1", "t2"] {
         if !live.contains_key(id) {
-            await_start(&lines, &mut live, id, Duration::from_secs(30))?;
+            await_start(&mut tree, &mut live, id, Duration::from_secs(30))?;
         }
     }
     // Expected counter of each worker's current generation.
@@ -160,7 +136,8 @@ fn chaos_supervision_tree() -> Result<(), String> {
         if reply != expected.to_string() {
             return Err(format!(
                 "{survivor} lost its state: tick replied {reply}, expected {expected}"
-            ));
+            )
+            .into());
         }
         // Then kill someone at random.
         let victim = ids[rng.below(ids.len())].to_string();
@@ -173,50 +150,36 @@ fn chaos_supervision_tree() -> Result<(), String> {
         } else {
             let reply = request(before.port, "crash")?;
             if reply != "crashing" {
-                return Err(format!("{victim} answered {reply} to crash"));
+                return Err(format!("{victim} answered {reply} to crash").into());
             }
             thread_kills += 1;
         }
         if before.kind == "process" && kills == process_kills {
             break; // this kill exceeds the intensity
         }
-        let after = await_start(&lines, &mut live, &victim, Duration::from_secs(30))?;
+        let after = await_start(&mut tree, &mut live, &victim, Duration::from_secs(30))?;
         if after.generation != before.generation + 1 {
             return Err(format!(
                 "{victim}: generation {} after {}",
                 after.generation, before.generation
-            ));
+            )
+            .into());
         }
         counters.insert(victim, 0);
         restarts += 1;
     }
 
     // The last kill exceeds the intensity: the tree stops and the program ends.
-    let end = Instant::now() + Duration::from_secs(60);
-    let mut result = None;
-    while result.is_none() {
-        let left = end.saturating_duration_since(Instant::now());
-        match lines.recv_timeout(left) {
-            Ok(line) if line.contains("supervisor-result") => result = Some(line),
-            Ok(_) => {}
-            Err(_) => return Err("the tree did not stop after the last kill".into()),
-        }
-    }
-    let result = result.unwrap_or_default();
+    let patience = Duration::from_secs(60);
+    let result = tree.line_where("the supervisor's result", patience, |l| {
+        l.contains("supervisor-result")
+    })?;
     if !result.contains("reached-max-restart-intensity") {
-        return Err(format!("unexpected end: {result}"));
+        return Err(format!("unexpected end: {result}").into());
     }
-    let status = loop {
-        if let Some(s) = tree.0.try_wait().map_err(|e| e.to_string())? {
-            break s;
-        }
-        if Instant::now() > end {
-            return Err("etai did not exit after the tree stopped".into());
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
+    let status = tree.wait(patience)?;
     if !status.success() {
-        return Err(format!("etai exited with {status}"));
+        return Err(format!("etai exited with {status}").into());
     }
     // No worker process outlives the tree.
     for s in live.values().filter(|s| s.kind == "process") {
@@ -226,7 +189,7 @@ fn chaos_supervision_tree() -> Result<(), String> {
             .map(|st| st.contains(") Z "))
             .unwrap_or(true);
         if alive && !zombie_or_gone {
-            return Err(format!("worker {} (pid {}) outlived the tree", s.id, s.pid));
+            return Err(format!("worker {} (pid {}) outlived the tree", s.id, s.pid).into());
         }
     }
     eprintln!(

@@ -2,6 +2,9 @@
 //! standard input, diagnostics, and the REPL driven through a pipe and through a real
 //! terminal (tmux, when it is installed).
 
+#[path = "reliability/support.rs"]
+mod support;
+
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -18,17 +21,10 @@ struct Run {
     stderr: String,
 }
 
+/// `support::etai()` without a history file.
 fn etai() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_etai"));
-    for var in [
-        "ETA_MODULE_PATH",
-        "ETA_MAX_DEPTH",
-        "ETA_HEAP_SOFT_LIMIT",
-        "ETAI_HISTORY",
-    ] {
-        c.env_remove(var);
-    }
-    c.env("NO_COLOR", "1").env("ETAI_HISTORY", "");
+    let mut c = support::etai();
+    c.env("ETAI_HISTORY", "");
     c
 }
 

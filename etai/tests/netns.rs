@@ -3,11 +3,13 @@
 //! answers are checked. It needs root and iproute2 (`ip netns`); without them the test
 //! passes with a visible "skipped" line, as on developer machines.
 
-use std::io::{BufRead, BufReader};
+#[path = "reliability/support.rs"]
+mod support;
+
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc::channel;
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
+use support::{Running, TestResult};
 
 /// Runs `ip ARGS`; the error text on failure.
 fn ip(args: &[&str]) -> Result<(), String> {
@@ -65,15 +67,6 @@ impl Drop for Hosts {
     }
 }
 
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 /// Why the test cannot run here, if it cannot.
 fn unavailable() -> Option<String> {
     // SAFETY: plain system call without arguments.
@@ -91,7 +84,7 @@ fn unavailable() -> Option<String> {
 }
 
 #[test]
-fn compute_server_across_network_namespaces() -> Result<(), String> {
+fn compute_server_across_network_namespaces() -> TestResult {
     if let Some(why) = unavailable() {
         eprintln!("skipped: cross-host test needs ip netns: {why}");
         return Ok(());
@@ -104,29 +97,19 @@ fn compute_server_across_network_namespaces() -> Result<(), String> {
         }
     };
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let etai = env!("CARGO_BIN_EXE_etai");
-    let server_file = root.join("../cookbook/concurrency/distributed-compute-server.eta");
-    let mut server = Server(
-        Command::new("ip")
-            .args(["netns", "exec", &hosts.server, etai])
-            .arg(&server_file)
-            .arg("tcp://10.231.7.1:0")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .map_err(|e| e.to_string())?,
-    );
+    let in_namespace = |ns: &str| {
+        let mut c = Command::new("ip");
+        c.args(["netns", "exec", ns, env!("CARGO_BIN_EXE_etai")]);
+        c
+    };
+    let patience = Duration::from_secs(60);
+    let mut server = in_namespace(&hosts.server);
+    server
+        .arg(root.join("../cookbook/concurrency/distributed-compute-server.eta"))
+        .arg("tcp://10.231.7.1:0");
+    let mut server = Running::start(server)?;
     // "compute-server: listening on ENDPOINT port PORT"
-    let stdout = server.0.stdout.take().ok_or("no stdout")?;
-    let (tx, rx) = channel();
-    std::thread::spawn(move || {
-        let mut line = String::new();
-        let _ = BufReader::new(stdout).read_line(&mut line);
-        let _ = tx.send(line);
-    });
-    let line = rx
-        .recv_timeout(Duration::from_secs(30))
-        .map_err(|_| "the server did not report its port")?;
+    let line = server.line("the server's port", patience)?;
     let port = line
         .trim()
         .rsplit(' ')
@@ -135,34 +118,32 @@ fn compute_server_across_network_namespaces() -> Result<(), String> {
         .ok_or_else(|| format!("no port in {line:?}"))?;
 
     let endpoint = format!("tcp://10.231.7.1:{port}");
-    let mut client = Command::new("ip")
-        .args(["netns", "exec", &hosts.client, etai])
+    let mut client = in_namespace(&hosts.client);
+    client
         .arg(root.join("tests/netns/compute-client.eta"))
-        .arg(&endpoint)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| e.to_string())?;
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while client.try_wait().map_err(|e| e.to_string())?.is_none() {
-        if Instant::now() > deadline {
-            let _ = client.kill();
-            return Err("the client did not finish within 60 s".into());
-        }
-        std::thread::sleep(Duration::from_millis(20));
+        .arg(&endpoint);
+    let mut client = Running::start(client)?;
+    let mut answers = String::new();
+    for _ in 0..4 {
+        answers.push_str(&client.line("an answer", patience)?);
+        answers.push('\n');
     }
-    let out = client.wait_with_output().map_err(|e| e.to_string())?;
-    let stdout = String::from_utf8_lossy(&out.stdout);
+    let status = client.wait(patience)?;
+    // Nothing beyond the four answers.
+    while let Some(extra) = client.try_line(Duration::from_millis(100)) {
+        answers.push_str(&extra);
+        answers.push('\n');
+    }
     let expected = "(add 2 3) => 5\n\
                     (mul 6 7) => 42\n\
                     (fib 90) => 2880067194370816120\n\
                     (sqrt 2) => (error unknown-op)\n";
-    if !out.status.success() || stdout != expected {
+    if !status.success() || answers != expected {
         return Err(format!(
-            "client exited {}; stdout:\n{stdout}\nstderr:\n{}",
-            out.status,
-            String::from_utf8_lossy(&out.stderr)
-        ));
+            "client exited {status}; stdout:\n{answers}\nstderr:\n{}",
+            client.stderr_text()
+        )
+        .into());
     }
     eprintln!("cross-host: 4 answers from {endpoint} across a veth pair");
     Ok(())
