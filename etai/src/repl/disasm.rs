@@ -3,7 +3,7 @@
 //! comment naming what an operand refers to (global names, constants, jump targets,
 //! nested procedures). Nested procedures are listed after their parent.
 
-use eta_compiler::{Literal, Op, Prototype, SourceMap};
+use eta_compiler::{Op, Prototype, SourceMap};
 use std::fmt::Write;
 
 /// Longest constant text shown in a comment.
@@ -100,7 +100,7 @@ fn comment(proto: &Prototype, pc: usize, op: &Op, global_name: &dyn Fn(u32) -> S
             .get(*i as usize)
             .map(|c| {
                 let mut s = String::new();
-                literal(&mut s, c);
+                super::literal::write_literal(&mut s, c, MAX_CONST * 4);
                 truncate(s)
             })
             .unwrap_or_default(),
@@ -124,69 +124,4 @@ fn truncate(s: String) -> String {
     let mut t: String = s.chars().take(MAX_CONST).collect();
     t.push_str("...");
     t
-}
-
-/// A constant in write form.
-fn literal(out: &mut String, lit: &Literal) {
-    if out.len() > MAX_CONST * 4 {
-        out.push_str("...");
-        return;
-    }
-    match lit {
-        Literal::Nil => out.push_str("()"),
-        Literal::Bool(true) => out.push_str("#t"),
-        Literal::Bool(false) => out.push_str("#f"),
-        Literal::Int(n) => {
-            let _ = write!(out, "{n}");
-        }
-        Literal::Big(n) => {
-            let _ = write!(out, "{}", n.0);
-        }
-        Literal::Float(f) => {
-            let _ = write!(out, "{f:?}");
-        }
-        Literal::Char(c) => {
-            let _ = write!(out, "#\\{c}");
-        }
-        Literal::Str(s) => eta_vm::printer::write_string_literal(out, s),
-        Literal::Sym(s) => out.push_str(s),
-        Literal::List(items, tail) => {
-            out.push('(');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(' ');
-                }
-                literal(out, item);
-            }
-            if let Some(t) = tail {
-                out.push_str(" . ");
-                literal(out, t);
-            }
-            out.push(')');
-        }
-        Literal::Vector(items) => {
-            out.push_str("#(");
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(' ');
-                }
-                literal(out, item);
-            }
-            out.push(')');
-        }
-        Literal::Bytevector(bytes) => {
-            out.push_str("#u8(");
-            let parts: Vec<String> = bytes.iter().map(|b| b.to_string()).collect();
-            out.push_str(&parts.join(" "));
-            out.push(')');
-        }
-        Literal::Label(n, d) => {
-            let _ = write!(out, "#{n}=");
-            literal(out, d);
-        }
-        Literal::LabelRef(n) => {
-            let _ = write!(out, "#{n}#");
-        }
-        Literal::Unspecified => out.push_str("#<unspecified>"),
-    }
 }

@@ -8,6 +8,7 @@ mod disasm;
 mod expand;
 mod helper;
 mod interactive;
+mod literal;
 mod piped;
 mod session;
 
