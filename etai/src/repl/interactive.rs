@@ -3,7 +3,6 @@
 //! interrupts a running evaluation (a SIGINT handler sets the VM's interrupt flag, which
 //! the VM checks between instruction slices); Ctrl-D on an empty line leaves.
 
-use super::commands::{self, Flow};
 use super::helper::EtaHelper;
 use super::session::{OnError, Session, Status};
 use rustyline::error::ReadlineError;
@@ -101,14 +100,7 @@ pub fn run(mut session: Session) -> i32 {
         }
         let _ = rl.add_history_entry(text.as_str());
         inputs.push(text.clone());
-        let status = if commands::is_command(&text) {
-            match commands::run(&mut session, &text, &inputs) {
-                Flow::Continue(s) => s,
-                Flow::Quit(n) => Status::Exit(n),
-            }
-        } else {
-            session.eval_input("<repl>", &text, true, OnError::Stop)
-        };
+        let status = super::run_input(&mut session, &text, &inputs, OnError::Stop);
         if let Status::Exit(n) = status {
             break n;
         }

@@ -77,6 +77,24 @@ fn catch_interrupts(session: &Session) -> Result<(), ctrlc::Error> {
     ctrlc::set_handler(move || handle.request())
 }
 
+/// Runs one complete input of a session: a `,command` or forms to evaluate (their
+/// errors handled as `on_error` says). `inputs` is the session's history so far.
+fn run_input(
+    session: &mut Session,
+    text: &str,
+    inputs: &[String],
+    on_error: session::OnError,
+) -> session::Status {
+    if commands::is_command(text) {
+        match commands::run(session, text, inputs) {
+            commands::Flow::Continue(s) => s,
+            commands::Flow::Quit(n) => session::Status::Exit(n),
+        }
+    } else {
+        session.eval_input("<repl>", text, true, on_error)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::is_complete;

@@ -3,7 +3,6 @@
 //! run one after another with their results echoed, errors are reported and reading
 //! continues. End of input ends the session: status 0, or 1 if the last form failed.
 
-use super::commands::{self, Flow};
 use super::session::{OnError, Session, Status};
 use std::io::BufRead;
 
@@ -45,14 +44,7 @@ pub fn run(mut session: Session) -> i32 {
         let text = std::mem::take(&mut pending);
         if !text.trim().is_empty() {
             inputs.push(text.trim_end().to_string());
-            let status = if commands::is_command(&text) {
-                match commands::run(&mut session, &text, &inputs) {
-                    Flow::Continue(s) => s,
-                    Flow::Quit(n) => Status::Exit(n),
-                }
-            } else {
-                session.eval_input("<repl>", &text, true, OnError::Continue)
-            };
+            let status = super::run_input(&mut session, &text, &inputs, OnError::Continue);
             match status {
                 Status::Exit(n) => {
                     session.flush();
