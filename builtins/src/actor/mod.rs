@@ -108,6 +108,16 @@ pub fn await_end<'gc>(
             ))
         }
     };
+    await_end_until(ctx, who, done, deadline)
+}
+
+/// [`await_end`] with the deadline already computed (`None`: no limit).
+pub fn await_end_until<'gc>(
+    ctx: &mut Ctx<'_, 'gc>,
+    who: &str,
+    done: &Done,
+    deadline: Option<Instant>,
+) -> Result<Option<Reason>, eta_vm::Error<'gc>> {
     ctx.st.host.flush_out();
     let interrupt = ctx.st.host.interrupt.clone();
     let stop = move || interrupt.load(Ordering::Relaxed);

@@ -4,7 +4,7 @@
 //! (so no zombie remains) and records its end; `spawn-wait`, `spawn-kill`; at exit,
 //! [`shutdown`] terminates the remaining children and removes the directory.
 
-use super::{actor_info, mark_ended, open_handle, random_u64, Done, Kind};
+use super::{mark_ended, open_handle, random_u64, Done, Kind};
 use crate::args;
 use crate::net::nng_error::nng_error;
 use crate::net::socket::{socket_arg, socket_value, SocketShared};
@@ -270,18 +270,16 @@ pub(crate) fn process_handle<'gc>(
     who: &str,
     v: Value<'gc>,
 ) -> Result<(Arc<Proc>, Arc<Done>), Error<'gc>> {
-    let shared = socket_arg(who, v)?;
-    let proc_ = {
-        let st = shared.lock();
-        st.ext
-            .as_ref()
-            .and_then(|e| e.downcast_ref::<super::ActorInfo>())
-            .and_then(|i| i.process.clone())
-    };
-    match (actor_info(&shared), proc_) {
-        (Some((Kind::Process, done)), Some(p)) => Ok((p, done)),
-        _ => Err(Error::msg(format!("{who}: not a process actor handle")).with_irritants(vec![v])),
-    }
+    process_of(&*socket_arg(who, v)?).ok_or_else(|| {
+        Error::msg(format!("{who}: not a process actor handle")).with_irritants(vec![v])
+    })
+}
+
+/// The child process of a process actor handle, with its end.
+pub(crate) fn process_of(shared: &SocketShared) -> Option<(Arc<Proc>, Arc<Done>)> {
+    let st = shared.lock();
+    let info = st.ext.as_ref()?.downcast_ref::<super::ActorInfo>()?;
+    Some((info.process.clone()?, info.done.clone()))
 }
 
 /// `(spawn-wait handle [timeout-ms])` ;; => exit status, or #f on timeout

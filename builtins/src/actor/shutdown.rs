@@ -4,10 +4,8 @@
 //! surface.
 
 use super::{actor_info, Kind};
-use crate::net::nng_error::interrupted;
 use crate::net::socket::socket_arg;
 use eta_vm::{Ctx, Error, NResult, Value};
-use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 /// `(%actor-kind obj)` ;; `(%actor-kind (spawn-thread (lambda () 1)))` => thread
@@ -51,28 +49,19 @@ fn actor_shutdown<'gc>(ctx: &mut Ctx<'_, 'gc>, a: &[Value<'gc>]) -> NResult<'gc>
     let shared = socket_arg(WHO, a[0])?;
     let grace = grace(WHO, a[1])?;
     ctx.st.host.flush_out();
-    let Some((kind, done)) = actor_info(&shared) else {
+    if let Some((proc_, _)) = super::process::process_of(&shared) {
+        proc_.terminate(grace);
+        shared.close();
+        return Ok(Value::Bool(true));
+    }
+    let Some((Kind::Thread, done)) = actor_info(&shared) else {
         return Err(Error::msg(format!("{WHO}: not an actor handle")).with_irritants(vec![a[0]]));
     };
-    match kind {
-        Kind::Process => {
-            let (proc_, _) = super::process::process_handle(WHO, a[0])?;
-            proc_.terminate(grace);
-            shared.close();
-            Ok(Value::Bool(true))
-        }
-        Kind::Thread => {
-            shared.close();
-            let interrupt = ctx.st.host.interrupt.clone();
-            let stop = move || interrupt.load(Ordering::Relaxed);
-            let deadline = grace.map(|g| Instant::now() + g);
-            match done.wait(deadline, &stop) {
-                Some(_) => Ok(Value::Bool(true)),
-                None if stop() => Err(interrupted(WHO)),
-                None => Ok(Value::Bool(false)),
-            }
-        }
-    }
+    shared.close();
+    let deadline = grace.map(|g| Instant::now() + g);
+    Ok(Value::Bool(
+        super::await_end_until(ctx, WHO, &done, deadline)?.is_some(),
+    ))
 }
 
 /// The internal actor builtins of `std.supervisor`.
