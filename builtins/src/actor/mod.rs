@@ -10,7 +10,7 @@ pub mod thread;
 
 use crate::net::nng_error::from_nng;
 use crate::net::socket::Protocol;
-use crate::net::socket::{as_socket, SocketShared};
+use crate::net::socket::{as_socket, SocketShared, ACTOR_END_GRACE};
 use crate::net::{Reason, Role};
 use eta_vm::{Ctx, NResult, Value};
 use std::io::Read;
@@ -149,16 +149,30 @@ pub fn actor_info(shared: &SocketShared) -> Option<(Kind, Arc<Done>)> {
 
 /// Records that the actor of `handle` ended with `reason`: wakes joiners, and lets the
 /// socket layer report it after the actor's last message.
+///
+/// An actor that ended before nng added its pipe to the handle may still have messages
+/// on the way: the end is reported once that pipe has come and gone, or after
+/// [`ACTOR_END_GRACE`] (this thread waits that long, after waking joiners).
 pub fn mark_ended(handle: &SocketShared, done: &Done, reason: Reason) {
-    {
+    let pending = {
         let mut st = handle.lock();
         if st.actor_end.is_none() {
             st.actor_end = Some(reason.clone());
         }
         st.settle_actor_end();
-    }
+        st.peer_end.is_none() && !st.ever_connected && !st.is_closed()
+    };
     handle.notify();
     done.set(reason);
+    if pending {
+        std::thread::sleep(ACTOR_END_GRACE);
+        {
+            let mut st = handle.lock();
+            st.end_grace_over = true;
+            st.settle_actor_end();
+        }
+        handle.notify();
+    }
 }
 
 /// Opens a PAIR socket as an actor handle of the given kind and listens on `endpoint`:

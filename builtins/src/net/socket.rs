@@ -265,6 +265,13 @@ pub struct State {
     pub monitored: bool,
     /// Pipes currently connected (added and not yet removed).
     pub(crate) pipes: HashSet<Pipe>,
+    /// Whether a pipe was ever added. An actor handle whose actor ended before nng
+    /// added its pipe waits for the pipe (and the messages on it) before reporting the
+    /// end, for [`ACTOR_END_GRACE`] at most.
+    pub(crate) ever_connected: bool,
+    /// Set when [`ACTOR_END_GRACE`] has passed since an actor that never connected
+    /// ended: its end is then reported without waiting for a pipe any longer.
+    pub(crate) end_grace_over: bool,
     /// Heartbeat state, if enabled.
     pub(crate) heartbeat: Option<Heartbeat>,
     /// Cached option values.
@@ -344,9 +351,16 @@ impl State {
 
     /// On an actor handle whose actor has ended and has no pipe left: records the end
     /// (after every message received so far) and queues the monitor's `down`. Returns
-    /// whether something changed (the caller then wakes waiters).
+    /// whether something changed (the caller then wakes waiters). An actor that ended
+    /// before nng added its pipe (the child dialed, sent and exited before the parent's
+    /// side accepted the connection) is not settled until that pipe has come and gone,
+    /// or [`ACTOR_END_GRACE`] has passed.
     pub fn settle_actor_end(&mut self) -> bool {
-        if self.role != Role::Handle || self.peer_end.is_some() || !self.pipes.is_empty() {
+        if self.role != Role::Handle
+            || self.peer_end.is_some()
+            || !self.pipes.is_empty()
+            || !(self.ever_connected || self.end_grace_over)
+        {
             return false;
         }
         let Some(reason) = self.actor_end.clone() else {
@@ -463,6 +477,8 @@ impl SocketShared {
                 queue: VecDeque::new(),
                 monitored: false,
                 pipes: HashSet::new(),
+                ever_connected: false,
+                end_grace_over: false,
                 heartbeat: None,
                 options: CachedOptions::default(),
                 survey_deadline: None,
@@ -615,6 +631,7 @@ fn on_pipe_event(weak: &Weak<SocketShared>, pipe: Pipe, ev: PipeEvent) {
     match ev {
         PipeEvent::AddPost => {
             st.pipes.insert(pipe);
+            st.ever_connected = true;
             drop(st);
             shared.wake_pollers();
         }
@@ -644,6 +661,10 @@ fn on_pipe_event(weak: &Weak<SocketShared>, pipe: Pipe, ev: PipeEvent) {
         _ => {}
     }
 }
+
+/// How long an actor handle whose actor ended before its pipe was added waits for
+/// that pipe before reporting the end anyway (an actor killed before it dialed).
+pub const ACTOR_END_GRACE: std::time::Duration = std::time::Duration::from_millis(500);
 
 /// nng's own survey time on every surveyor: a day, far beyond any `survey-time`.
 const NNG_SURVEY_TIME: std::time::Duration = std::time::Duration::from_secs(86_400);
