@@ -3,8 +3,7 @@
 
 use crate::args;
 use crate::equivalence::equal;
-use eta_vm::{natives, Ctx, Error, NResult, Pair, Value};
-use gc_arena::Gc;
+use eta_vm::{natives, tags, Action, Ctx, Error, NResult, Pair, Value};
 
 /// `(cons a b)` ;; `(cons 1 '(2))` => (1 2)
 fn cons<'gc>(ctx: &mut Ctx<'_, 'gc>, a: &[Value<'gc>]) -> NResult<'gc> {
@@ -121,38 +120,54 @@ fn append<'gc>(ctx: &mut Ctx<'_, 'gc>, a: &[Value<'gc>]) -> NResult<'gc> {
     Ok(Value::list_with_tail(ctx.mc, items.into_iter(), *last))
 }
 
-/// `(reverse list)` ;; `(reverse '(1 2))` => (2 1)
-fn reverse<'gc>(ctx: &mut Ctx<'_, 'gc>, a: &[Value<'gc>]) -> NResult<'gc> {
-    // Conses while walking instead of collecting the list into a vector first: a long
-    // list would otherwise need a second copy of itself outside the heap.
-    let mut acc = Value::Nil;
-    let mut cur = a[0];
-    // Floyd's check: the slow pointer moves one cell for every two of `cur`; meeting it
-    // again means the list is circular.
-    let mut slow = a[0];
-    let mut odd = false;
-    loop {
-        match cur {
-            Value::Nil => return Ok(acc),
-            Value::Pair(p) => {
-                acc = Value::cons(ctx.mc, p.car.get(), acc);
-                cur = p.cdr.get();
-                odd = !odd;
-                if !odd {
-                    if let Value::Pair(s) = slow {
-                        slow = s.cdr.get();
-                    }
-                    if let (Value::Pair(x), Value::Pair(y)) = (cur, slow) {
-                        if Gc::ptr_eq(x, y) {
-                            break;
-                        }
-                    }
-                }
-            }
-            _ => break,
-        }
+/// Elements `reverse` conses in one go: longer lists are reversed a chunk at a time.
+const REVERSE_CHUNK: usize = 4096;
+
+/// Conses at most `REVERSE_CHUNK` elements of `list` onto `acc`, reversed. Returns the
+/// rest of the list (`'()` at the end, the improper tail if there is one) and the new
+/// accumulator.
+fn reverse_onto<'gc>(
+    ctx: &mut Ctx<'_, 'gc>,
+    list: Value<'gc>,
+    mut acc: Value<'gc>,
+) -> (Value<'gc>, Value<'gc>) {
+    let mut cur = list;
+    let mut n = 0;
+    while n < REVERSE_CHUNK {
+        let Value::Pair(p) = cur else { break };
+        acc = Value::cons(ctx.mc, p.car.get(), acc);
+        cur = p.cdr.get();
+        n += 1;
     }
-    Err(Error::type_error("reverse", "proper list", a[0]))
+    eta_vm::payload::note_objects(n);
+    (cur, acc)
+}
+
+/// `(reverse list)` ;; `(reverse '(1 2))` => (2 1)
+///
+/// A list longer than a chunk is checked to be proper first, then reversed a chunk at a
+/// time by the prelude's `%reverse-long` (which calls `%reverse-chunk`): between chunks
+/// the collector can run and reclaim the consumed part of an input nobody else holds,
+/// so reversing a long temporary list needs little more than one list's memory.
+fn reverse<'gc>(ctx: &mut Ctx<'_, 'gc>, a: &[Value<'gc>]) -> Result<Action<'gc>, Error<'gc>> {
+    let (rest, acc) = reverse_onto(ctx, a[0], Value::Nil);
+    match rest {
+        Value::Nil => Ok(Action::Return(acc)),
+        Value::Pair(_) if a[0].list_length().is_some() => {
+            match ctx.st.builtin("%reverse-long") {
+                Some(f) => Ok(Action::TailCall(f, vec![rest, acc])),
+                None => Err(Error::new(tags::INTERNAL, "missing builtin %reverse-long")),
+            }
+        }
+        _ => Err(Error::type_error("reverse", "proper list", a[0])),
+    }
+}
+
+/// `(%reverse-chunk list acc)`: one chunk of a long `reverse` (the list is known to be
+/// proper) ;; => (rest . acc)
+fn reverse_chunk<'gc>(ctx: &mut Ctx<'_, 'gc>, a: &[Value<'gc>]) -> NResult<'gc> {
+    let (rest, acc) = reverse_onto(ctx, a[0], a[1]);
+    Ok(Value::cons(ctx.mc, rest, acc))
 }
 
 /// `(reverse! list)`: reverses in place (used by the prelude) ;; => reversed list
@@ -365,7 +380,8 @@ pub static NATIVES: &[eta_vm::Native] = natives![
     "length", 1, Some(1), Simple(length);
     "list?", 1, Some(1), Simple(is_list);
     "append", 0, None, Simple(append);
-    "reverse", 1, Some(1), Simple(reverse);
+    "reverse", 1, Some(1), Control(reverse);
+    "%reverse-chunk", 2, Some(2), Simple(reverse_chunk);
     "reverse!", 1, Some(1), Simple(reverse_in_place);
     "list-copy", 1, Some(1), Simple(list_copy);
     "list-tail", 2, Some(2), Simple(list_tail);

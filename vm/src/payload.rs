@@ -17,6 +17,8 @@ thread_local! {
     static LIVE: Cell<usize> = const { Cell::new(0) };
     /// Bytes of payload allocated since the driver last took the count.
     static ALLOCATED: Cell<usize> = const { Cell::new(0) };
+    /// `Gc` objects a builtin allocated in bulk since the driver last took the count.
+    static BULK_OBJECTS: Cell<usize> = const { Cell::new(0) };
 }
 
 /// Bytes of payload currently alive on this thread.
@@ -24,10 +26,23 @@ pub fn live_bytes() -> usize {
     LIVE.with(Cell::get)
 }
 
-/// Bytes of payload allocated on this thread since the last call (resets the count).
+/// Bytes of payload allocated on this thread since the last call (resets the count, and
+/// the count of [`note_objects`]).
 pub fn take_allocated() -> usize {
+    BULK_OBJECTS.with(|b| b.set(0));
     ALLOCATED.with(|a| a.replace(0))
 }
+
+/// Records that a builtin allocated `n` `Gc` objects in one go (a chunk of a long
+/// `reverse`): past a slice's worth, the dispatch loop ends its slice so that the
+/// collector keeps pace, as it does with code that conses one object per instruction.
+#[inline]
+pub fn note_objects(n: usize) {
+    BULK_OBJECTS.with(|b| b.set(b.get().saturating_add(n)));
+}
+
+/// `Gc` objects a slice may allocate in bulk before it ends early.
+const SLICE_OBJECTS: usize = 16_384;
 
 /// Payload bytes after which a slice ends early so that the driver can collect.
 const SLICE_BUDGET: usize = 1 << 20;
@@ -36,7 +51,7 @@ const SLICE_BUDGET: usize = 1 << 20;
 /// took the count (the dispatch loop then ends its slice).
 #[inline]
 pub fn pressure() -> bool {
-    ALLOCATED.with(Cell::get) > SLICE_BUDGET
+    ALLOCATED.with(Cell::get) > SLICE_BUDGET || BULK_OBJECTS.with(Cell::get) > SLICE_OBJECTS
 }
 
 fn grow(bytes: usize) {
