@@ -147,25 +147,33 @@ pub fn actor_info(shared: &SocketShared) -> Option<(Kind, Arc<Done>)> {
         .map(|i| (i.kind, i.done.clone()))
 }
 
-/// Records that the actor of `handle` ended with `reason`: wakes joiners, and lets the
-/// socket layer report it after the actor's last message.
+/// How long an ended actor's end waits for its pipe to go before joiners are woken:
+/// `thread-join`/`spawn-wait` returning means a `monitor` set afterwards gets its `down`
+/// at once. nng can leave an inproc pipe dangling; then joiners are woken anyway.
+const SETTLE_WAIT: std::time::Duration = std::time::Duration::from_millis(250);
+
+/// Records that the actor of `handle` ended with `reason`: lets the socket layer report
+/// it after the actor's last message, then wakes joiners.
 ///
-/// An actor that ended before nng added its pipe to the handle may still have messages
-/// on the way: the end is reported once that pipe has come and gone, or after
+/// Joiners are woken once the end is settled (the actor's pipe is gone, so every message
+/// it sent is queued and a monitor set after the join sees the `down` at once), or after
+/// [`SETTLE_WAIT`]. An actor that ended before nng added its pipe may still have
+/// messages on the way: its end is reported once that pipe has come and gone, or after
 /// [`ACTOR_END_GRACE`] (this thread waits that long, after waking joiners).
 pub fn mark_ended(handle: &SocketShared, done: &Done, reason: Reason) {
-    let pending = {
+    {
         let mut st = handle.lock();
         if st.actor_end.is_none() {
             st.actor_end = Some(reason.clone());
         }
         st.settle_actor_end();
-        st.peer_end.is_none() && !st.ever_connected && !st.is_closed()
-    };
+    }
     handle.notify();
+    let settled = handle.wait_actor_settled(SETTLE_WAIT);
+    let never_connected = !handle.lock().ever_connected;
     done.set(reason);
-    if pending {
-        std::thread::sleep(ACTOR_END_GRACE);
+    if !settled && never_connected {
+        std::thread::sleep(ACTOR_END_GRACE.saturating_sub(SETTLE_WAIT));
         {
             let mut st = handle.lock();
             st.end_grace_over = true;

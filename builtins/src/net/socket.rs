@@ -445,6 +445,9 @@ pub struct SocketShared {
     pub(crate) interrupt_waker: InterruptWaker,
     /// Signalled when the heartbeat is replaced or the socket closed.
     pub(crate) heartbeat_cv: Condvar,
+    /// Signalled when a pipe is added or removed (an ended actor's handle waits on it for
+    /// its last pipe to go, [`SocketShared::wait_actor_settled`]).
+    pipes_cv: Condvar,
 }
 
 impl SocketShared {
@@ -494,6 +497,7 @@ impl SocketShared {
                 nb_send: SyncAio::new()?,
             }),
             heartbeat_cv: Condvar::new(),
+            pipes_cv: Condvar::new(),
         });
         let weak = Arc::downgrade(&shared);
         socket.pipe_notify(move |pipe, ev| on_pipe_event(&weak, pipe, ev))?;
@@ -505,6 +509,27 @@ impl SocketShared {
     /// between statements).
     pub fn lock(&self) -> MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// On an actor handle whose actor has ended: waits at most `limit` for the end to be
+    /// settled (the actor's pipe gone, every message it sent queued). Whether it was
+    /// (a closed socket counts as settled).
+    pub fn wait_actor_settled(&self, limit: std::time::Duration) -> bool {
+        let deadline = Instant::now() + limit;
+        let mut st = self.lock();
+        loop {
+            if st.peer_end.is_some() || st.is_closed() {
+                return true;
+            }
+            let now = Instant::now();
+            if now >= deadline {
+                return false;
+            }
+            st = match self.pipes_cv.wait_timeout(st, deadline - now) {
+                Ok((g, _)) => g,
+                Err(e) => e.into_inner().0,
+            };
+        }
     }
 
     /// Wakes a VM waiting on this socket (call after queueing an event, without holding
@@ -633,6 +658,7 @@ fn on_pipe_event(weak: &Weak<SocketShared>, pipe: Pipe, ev: PipeEvent) {
             st.pipes.insert(pipe);
             st.ever_connected = true;
             drop(st);
+            shared.pipes_cv.notify_all();
             shared.wake_pollers();
         }
         PipeEvent::RemovePost => {
@@ -652,6 +678,7 @@ fn on_pipe_event(weak: &Weak<SocketShared>, pipe: Pipe, ev: PipeEvent) {
                     }
                 };
             drop(st);
+            shared.pipes_cv.notify_all();
             if queued {
                 shared.notify();
             } else {
