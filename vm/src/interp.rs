@@ -426,6 +426,47 @@ impl<'gc> Root<'gc> {
                             Flow::Reload => continue 'reload,
                         }
                     }
+                    Op::JumpIfFalseL(p, i, off) => {
+                        let a = self.stack[base + i as usize];
+                        let v = match prim1(p, a) {
+                            Some(v) => v,
+                            None => {
+                                self.stack.push(a);
+                                self.save_pc(pc);
+                                match self.prim_slow(mc, p, 1) {
+                                    Flow::Continue => self.pop(),
+                                    Flow::End(s) => return s,
+                                    Flow::Reload => continue 'reload,
+                                }
+                            }
+                        };
+                        if let Value::Bool(false) = v {
+                            pc = (pc as i64 + off as i64) as usize;
+                        }
+                    }
+                    Op::JumpIfFalseLL(p, i, j, off) => {
+                        let a = self.stack[base + i as usize];
+                        let b = self.stack[base + j as usize];
+                        let v = match self.test2_on(mc, p, a, b, pc) {
+                            Ok(v) => v,
+                            Err(Flow::End(s)) => return s,
+                            Err(_) => continue 'reload,
+                        };
+                        if let Value::Bool(false) = v {
+                            pc = (pc as i64 + off as i64) as usize;
+                        }
+                    }
+                    Op::JumpIfFalseLI(p, i, k, off) => {
+                        let a = self.stack[base + i as usize];
+                        let v = match self.test2_on(mc, p, a, Value::Int(k as i64), pc) {
+                            Ok(v) => v,
+                            Err(Flow::End(s)) => return s,
+                            Err(_) => continue 'reload,
+                        };
+                        if let Value::Bool(false) = v {
+                            pc = (pc as i64 + off as i64) as usize;
+                        }
+                    }
                 }
             }
         }
@@ -450,6 +491,29 @@ impl<'gc> Root<'gc> {
         self.stack.push(b);
         self.save_pc(pc);
         self.prim_slow(mc, p, 2)
+    }
+
+    /// A two-operand primitive as the test of a fused jump: its value, or how the run
+    /// goes on when its general case raised (the error is not resumable).
+    #[inline(always)]
+    fn test2_on(
+        &mut self,
+        mc: &Mutation<'gc>,
+        p: Prim,
+        a: Value<'gc>,
+        b: Value<'gc>,
+        pc: usize,
+    ) -> Result<Value<'gc>, Flow> {
+        if let Some(v) = prim2(mc, p, a, b) {
+            return Ok(v);
+        }
+        self.stack.push(a);
+        self.stack.push(b);
+        self.save_pc(pc);
+        match self.prim_slow(mc, p, 2) {
+            Flow::Continue => Ok(self.pop()),
+            other => Err(other),
+        }
     }
 
     /// A primitive's general case: calls the builtin behind it on the `n` operands on
