@@ -198,7 +198,13 @@ impl<'u> Gen<'u> {
             }
             Expr::Local(v, span) => {
                 self.var_ref(*v, *span);
-                self.ret_if(tail);
+                match self.code.last() {
+                    Some(&Op::LocalRef(s)) if tail => {
+                        self.code.pop();
+                        self.emit(Op::ReturnLocal(s));
+                    }
+                    _ => self.ret_if(tail),
+                }
             }
             Expr::SelfRef(v, span) => {
                 if self.unit.vars[*v as usize].mutated {

@@ -185,6 +185,8 @@ pub enum Op {
     TailCall(u16),
     /// Return the top of the stack.
     Return,
+    /// Return the value of local slot `i` (unboxed): `LocalRef(i)` then `Return`.
+    ReturnLocal(u16),
     /// A primitive with `argc` arguments on the stack (fast path inline, slow path in the
     /// VM's number/list kernels with the builtin's exact semantics).
     Prim(Prim, u8),

@@ -405,8 +405,11 @@ impl<'gc> Root<'gc> {
                             }
                         }
                     }
-                    Op::Return => {
-                        let v = self.pop();
+                    Op::Return | Op::ReturnLocal(_) => {
+                        let v = match op {
+                            Op::ReturnLocal(i) => self.stack[base + i as usize],
+                            _ => self.pop(),
+                        };
                         // Returning into another frame: the value replaces the callee slot.
                         if self.frames.len() > 1 {
                             let at = base - 1;
