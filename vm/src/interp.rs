@@ -330,10 +330,11 @@ impl<'gc> Root<'gc> {
                         // called with the right number of arguments below the depth limit.
                         if let Value::Closure(c) = self.stack[callee_at] {
                             let cpo: &'gc ProtoObj<'gc> = Gc::as_ref(c.proto);
-                            if cpo.fast_argc as usize == argc
-                                && self.frames.len() < self.st.host.depth_limit
-                            {
-                                self.save_pc(pc);
+                            let depth = self.frames.len();
+                            if cpo.fast_argc as usize == argc && depth < self.st.host.depth_limit {
+                                if let Some(f) = self.frames.last_mut() {
+                                    f.pc = pc as u32;
+                                }
                                 base = callee_at + 1;
                                 self.push_frame(c, base, cpo.nlocals as usize);
                                 if fuel <= 0 {
@@ -666,8 +667,8 @@ impl<'gc> Root<'gc> {
     fn push_frame(&mut self, c: Gc<'gc, Closure<'gc>>, base: usize, nlocals: usize) {
         // Restore the configured limit once a handled limit error has unwound.
         let host = &mut self.st.host;
-        if host.depth_limit != host.max_depth && self.frames.len() + 1000 < host.max_depth {
-            host.depth_limit = host.max_depth;
+        if host.depth_limit != host.max_depth {
+            restore_depth_limit(host, self.frames.len());
         }
         // The arguments are already in place: only extra locals need slots (Vec::resize
         // is an out-of-line call even when it has nothing to do).
@@ -1196,6 +1197,16 @@ fn prim2<'gc>(mc: &Mutation<'gc>, p: Prim, a: Value<'gc>, b: Value<'gc>) -> Opti
         },
         Prim::Cons => Some(Value::cons(mc, a, b)),
         _ => None,
+    }
+}
+
+/// Puts the depth limit back to the configured one once the frames of a handled limit
+/// error have unwound (out of line: the limit is raised only while one is handled).
+#[cold]
+#[inline(never)]
+fn restore_depth_limit(host: &mut Host, depth: usize) {
+    if depth + 1000 < host.max_depth {
+        host.depth_limit = host.max_depth;
     }
 }
 
