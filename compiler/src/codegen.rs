@@ -198,7 +198,13 @@ impl<'u> Gen<'u> {
             }
             Expr::Local(v, span) => {
                 self.var_ref(*v, *span);
-                self.ret_if(tail);
+                match self.code.last() {
+                    Some(&Op::LocalRef(s)) if tail => {
+                        self.code.pop();
+                        self.emit(Op::ReturnLocal(s));
+                    }
+                    _ => self.ret_if(tail),
+                }
             }
             Expr::SelfRef(v, span) => {
                 if self.unit.vars[*v as usize].mutated {
@@ -220,22 +226,23 @@ impl<'u> Gen<'u> {
                 self.ret_if(tail);
             }
             Expr::If(c, t, f) => {
-                self.expr(c, false);
-                let jf = self.code.len();
-                self.emit(Op::JumpIfFalse(0));
+                // `(if (not c) t f)` is `(if c f t)`: `not` here is the builtin.
+                let (mut c, mut t, mut f) = (&**c, &**t, &**f);
+                while let Expr::Prim(Prim::Not, args, _) = c {
+                    let [inner] = &args[..] else { break };
+                    (c, t, f) = (inner, f, t);
+                }
+                let jf = self.test(c);
                 self.expr(t, tail);
                 if tail {
-                    let here = self.code.len();
-                    self.code[jf] = Op::JumpIfFalse((here - jf - 1) as i32);
+                    self.patch_jump(jf);
                     self.expr(f, true);
                 } else {
                     let jend = self.code.len();
                     self.emit(Op::Jump(0));
-                    let here = self.code.len();
-                    self.code[jf] = Op::JumpIfFalse((here - jf - 1) as i32);
+                    self.patch_jump(jf);
                     self.expr(f, false);
-                    let end = self.code.len();
-                    self.code[jend] = Op::Jump((end - jend - 1) as i32);
+                    self.patch_jump(jend);
                 }
             }
             Expr::Seq(es) => {
@@ -302,6 +309,49 @@ impl<'u> Gen<'u> {
                 }
                 self.expr(body, tail);
             }
+        }
+    }
+
+    /// Compiles the test of an `if` and a jump taken when it is false, as one instruction
+    /// when the test is a primitive on plain locals. Returns the jump's index.
+    fn test(&mut self, c: &Expr) -> usize {
+        if let Expr::Prim(p, args, span) = c {
+            if let Some(op) = self.branch_on_operands(*p, args) {
+                let at = self.code.len();
+                self.emit_spanned(op, *span);
+                return at;
+            }
+        }
+        self.expr(c, false);
+        let at = self.code.len();
+        self.emit(Op::JumpIfFalse(0));
+        at
+    }
+
+    /// Points the jump at index `at` to the next instruction to be emitted.
+    fn patch_jump(&mut self, at: usize) {
+        let off = (self.code.len() - at - 1) as i32;
+        self.code[at] = self.code[at].with_jump_offset(off);
+    }
+
+    /// The fused test-and-jump for a primitive on operands that `prim_on_operands` takes,
+    /// when they fit the fused instruction's narrower fields.
+    fn branch_on_operands(&self, p: Prim, args: &[Expr]) -> Option<Op> {
+        match args {
+            [a] => Some(Op::JumpIfFalseL(p, self.plain_slot(a)?, 0)),
+            [a, b] => {
+                let a = u8::try_from(self.plain_slot(a)?).ok()?;
+                if let Some(b) = self.plain_slot(b) {
+                    return Some(Op::JumpIfFalseLL(p, a, u8::try_from(b).ok()?, 0));
+                }
+                match b {
+                    Expr::Const(Literal::Int(n)) => {
+                        Some(Op::JumpIfFalseLI(p, a, i8::try_from(*n).ok()?, 0))
+                    }
+                    _ => None,
+                }
+            }
+            _ => None,
         }
     }
 

@@ -185,6 +185,8 @@ pub enum Op {
     TailCall(u16),
     /// Return the top of the stack.
     Return,
+    /// Return the value of local slot `i` (unboxed): `LocalRef(i)` then `Return`.
+    ReturnLocal(u16),
     /// A primitive with `argc` arguments on the stack (fast path inline, slow path in the
     /// VM's number/list kernels with the builtin's exact semantics).
     Prim(Prim, u8),
@@ -195,6 +197,39 @@ pub enum Op {
     PrimLL(Prim, u16, u16),
     /// A two-argument primitive applied to local slot `i` (unboxed) and the fixnum `n`.
     PrimLI(Prim, u16, i32),
+    /// The test of an `if`: `PrimL(p, i)` then `JumpIfFalse(off)` in one instruction,
+    /// without pushing the result.
+    JumpIfFalseL(Prim, u16, i32),
+    /// `PrimLL(p, a, b)` then `JumpIfFalse(off)` (slots below 256).
+    JumpIfFalseLL(Prim, u8, u8, i32),
+    /// `PrimLI(p, i, n)` then `JumpIfFalse(off)` (slot below 256, `n` in `i8`).
+    JumpIfFalseLI(Prim, u8, i8, i32),
+}
+
+impl Op {
+    /// The relative offset of a jump instruction (from the next instruction).
+    pub fn jump_offset(&self) -> Option<i32> {
+        match *self {
+            Op::Jump(off)
+            | Op::JumpIfFalse(off)
+            | Op::JumpIfFalseL(_, _, off)
+            | Op::JumpIfFalseLL(_, _, _, off)
+            | Op::JumpIfFalseLI(_, _, _, off) => Some(off),
+            _ => None,
+        }
+    }
+
+    /// The same jump instruction with offset `off`; other instructions are unchanged.
+    pub fn with_jump_offset(self, off: i32) -> Op {
+        match self {
+            Op::Jump(_) => Op::Jump(off),
+            Op::JumpIfFalse(_) => Op::JumpIfFalse(off),
+            Op::JumpIfFalseL(p, i, _) => Op::JumpIfFalseL(p, i, off),
+            Op::JumpIfFalseLL(p, a, b, _) => Op::JumpIfFalseLL(p, a, b, off),
+            Op::JumpIfFalseLI(p, i, n, _) => Op::JumpIfFalseLI(p, i, n, off),
+            other => other,
+        }
+    }
 }
 
 /// A compiled procedure body.

@@ -127,6 +127,41 @@ enum Flow {
 /// Fuel units charged per call and backward jump.
 const CALL_COST: i64 = 1;
 
+/// The fixnum fast path of a two-operand primitive, written out per primitive so that
+/// each result is stored straight where it goes: evaluates `$done` with the result bound
+/// to `$v` (it must leave the block), or falls through when the builtin must decide
+/// (overflow, or a primitive without a fixnum case).
+macro_rules! fixnum2 {
+    ($p:expr, $x:expr, $y:expr, |$v:ident| $done:block) => {
+        match $p {
+            Prim::Add => {
+                if let Some(r) = $x.checked_add($y) {
+                    let $v = Value::Int(r);
+                    $done
+                }
+            }
+            Prim::Sub => {
+                if let Some(r) = $x.checked_sub($y) {
+                    let $v = Value::Int(r);
+                    $done
+                }
+            }
+            Prim::Mul => {
+                if let Some(r) = $x.checked_mul($y) {
+                    let $v = Value::Int(r);
+                    $done
+                }
+            }
+            _ => {
+                if let Some(t) = fixnum_test($p, $x, $y) {
+                    let $v = Value::Bool(t);
+                    $done
+                }
+            }
+        }
+    };
+}
+
 impl<'gc> Root<'gc> {
     /// Starts a run: calls `proc` with no arguments.
     pub fn start(
@@ -152,11 +187,13 @@ impl<'gc> Root<'gc> {
             let Some(frame) = self.frames.last().copied() else {
                 return Slice::Done;
             };
-            let po: &'gc ProtoObj<'gc> = Gc::as_ref(frame.closure.proto);
-            let code: &'gc [Op] = &po.proto.code;
-            let consts: &'gc [Value<'gc>] = &po.consts;
-            let upvals: &'gc [Value<'gc>] = &Gc::as_ref(frame.closure).upvals;
-            let base = frame.base as usize;
+            // The running frame's closure, code and position, kept in locals; the inline
+            // call and return paths set them directly instead of going through 'reload.
+            // Constants, upvalues and children are read through `closure` by the few
+            // instructions that need them (fewer live values in the loop).
+            let mut closure = frame.closure;
+            let mut code: &'gc [Op] = &Gc::as_ref(closure.proto).proto.code;
+            let mut base = frame.base as usize;
             let mut pc = frame.pc as usize;
             loop {
                 let Some(op) = code.get(pc).copied() else {
@@ -170,7 +207,7 @@ impl<'gc> Root<'gc> {
                 };
                 pc += 1;
                 match op {
-                    Op::Const(i) => self.stack.push(consts[i as usize]),
+                    Op::Const(i) => self.stack.push(consts(closure)[i as usize]),
                     Op::Fixnum(n) => self.stack.push(Value::Int(n as i64)),
                     Op::Nil => self.stack.push(Value::Nil),
                     Op::True => self.stack.push(Value::Bool(true)),
@@ -195,12 +232,12 @@ impl<'gc> Root<'gc> {
                     Op::BoxRefChecked(i) | Op::UpvalBoxRefChecked(i) => {
                         let cell = match op {
                             Op::BoxRefChecked(_) => self.stack[base + i as usize],
-                            _ => upvals[i as usize],
+                            _ => upvals(closure)[i as usize],
                         };
                         let v = cell_get(cell);
                         if let Value::Undefined = v {
                             self.save_pc(pc);
-                            let e = self.undefined_local_error(frame.closure, pc);
+                            let e = self.undefined_local_error(closure, pc);
                             match self.raise_error(mc, e, self.stack.len()) {
                                 Flow::End(s) => return s,
                                 _ => continue 'reload,
@@ -212,12 +249,12 @@ impl<'gc> Root<'gc> {
                         let v = self.pop();
                         cell_set(mc, self.stack[base + i as usize], v);
                     }
-                    Op::UpvalRef(i) => self.stack.push(upvals[i as usize]),
-                    Op::SelfRef => self.stack.push(Value::Closure(frame.closure)),
-                    Op::UpvalBoxRef(i) => self.stack.push(cell_get(upvals[i as usize])),
+                    Op::UpvalRef(i) => self.stack.push(upvals(closure)[i as usize]),
+                    Op::SelfRef => self.stack.push(Value::Closure(closure)),
+                    Op::UpvalBoxRef(i) => self.stack.push(cell_get(upvals(closure)[i as usize])),
                     Op::UpvalBoxSet(i) => {
                         let v = self.pop();
-                        cell_set(mc, upvals[i as usize], v);
+                        cell_set(mc, upvals(closure)[i as usize], v);
                     }
                     Op::GlobalRef(g) => {
                         let v = self.st.globals[g as usize];
@@ -267,7 +304,8 @@ impl<'gc> Root<'gc> {
                         }
                     }
                     Op::Closure(i) => {
-                        let child = po.children[i as usize];
+                        let child = Gc::as_ref(closure.proto).children[i as usize];
+                        let upvals = upvals(closure);
                         let caps = &child.proto.captures;
                         let mut vals = Vec::with_capacity(caps.len());
                         for c in caps {
@@ -291,16 +329,21 @@ impl<'gc> Root<'gc> {
                         // Fast path: a closure with fixed arity and no boxed parameter,
                         // called with the right number of arguments below the depth limit.
                         if let Value::Closure(c) = self.stack[callee_at] {
-                            let cpo: &ProtoObj<'gc> = Gc::as_ref(c.proto);
-                            if cpo.fast_argc as usize == argc
-                                && self.frames.len() < self.st.host.depth_limit
-                            {
-                                self.save_pc(pc);
-                                self.push_frame(c, callee_at + 1, cpo.nlocals as usize);
+                            let cpo: &'gc ProtoObj<'gc> = Gc::as_ref(c.proto);
+                            let depth = self.frames.len();
+                            if cpo.fast_argc as usize == argc && depth < self.st.host.depth_limit {
+                                if let Some(f) = self.frames.last_mut() {
+                                    f.pc = pc as u32;
+                                }
+                                base = callee_at + 1;
+                                self.push_frame(c, base, cpo.nlocals as usize);
                                 if fuel <= 0 {
                                     return Slice::Yield;
                                 }
-                                continue 'reload;
+                                closure = c;
+                                code = &cpo.proto.code;
+                                pc = 0;
+                                continue;
                             }
                         }
                         self.save_pc(pc);
@@ -330,7 +373,7 @@ impl<'gc> Root<'gc> {
                         let argc = n as usize;
                         let callee_at = self.stack.len() - argc - 1;
                         if let Value::Closure(c) = self.stack[callee_at] {
-                            let cpo: &ProtoObj<'gc> = Gc::as_ref(c.proto);
+                            let cpo: &'gc ProtoObj<'gc> = Gc::as_ref(c.proto);
                             // The caller's frame is replaced: the depth does not change.
                             if cpo.fast_argc as usize == argc
                                 && self.frames.len() <= self.st.host.depth_limit
@@ -342,7 +385,10 @@ impl<'gc> Root<'gc> {
                                 if fuel <= 0 {
                                     return Slice::Yield;
                                 }
-                                continue 'reload;
+                                closure = c;
+                                code = &cpo.proto.code;
+                                pc = 0;
+                                continue;
                             }
                         }
                         self.save_pc(pc);
@@ -360,15 +406,24 @@ impl<'gc> Root<'gc> {
                             }
                         }
                     }
-                    Op::Return => {
-                        let v = self.pop();
+                    Op::Return | Op::ReturnLocal(_) => {
+                        let v = match op {
+                            Op::ReturnLocal(i) => self.stack[base + i as usize],
+                            _ => self.pop(),
+                        };
                         // Returning into another frame: the value replaces the callee slot.
                         if self.frames.len() > 1 {
                             let at = base - 1;
                             self.frames.pop();
                             self.stack.truncate(at + 1);
                             self.stack[at] = v;
-                            continue 'reload;
+                            if let Some(f) = self.frames.last() {
+                                closure = f.closure;
+                                code = &Gc::as_ref(closure.proto).proto.code;
+                                base = f.base as usize;
+                                pc = f.pc as usize;
+                            }
+                            continue;
                         }
                         match self.do_return(v) {
                             Some(s) => return s,
@@ -378,6 +433,17 @@ impl<'gc> Root<'gc> {
                     Op::Prim(p, argc) => {
                         let n = argc as usize;
                         let len = self.stack.len();
+                        if n == 2 && len >= 2 {
+                            if let (Value::Int(x), Value::Int(y)) =
+                                (self.stack[len - 2], self.stack[len - 1])
+                            {
+                                fixnum2!(p, x, y, |v| {
+                                    self.stack.truncate(len - 1);
+                                    self.stack[len - 2] = v;
+                                    continue;
+                                });
+                            }
+                        }
                         let fast = match n {
                             1 => prim1(p, self.stack[len - 1]),
                             2 => prim2(mc, p, self.stack[len - 2], self.stack[len - 1]),
@@ -412,6 +478,12 @@ impl<'gc> Root<'gc> {
                     Op::PrimLL(p, i, j) => {
                         let a = self.stack[base + i as usize];
                         let b = self.stack[base + j as usize];
+                        if let (Value::Int(x), Value::Int(y)) = (a, b) {
+                            fixnum2!(p, x, y, |v| {
+                                self.stack.push(v);
+                                continue;
+                            });
+                        }
                         match self.prim2_on(mc, p, a, b, pc) {
                             Flow::Continue => {}
                             Flow::End(s) => return s,
@@ -420,10 +492,73 @@ impl<'gc> Root<'gc> {
                     }
                     Op::PrimLI(p, i, k) => {
                         let a = self.stack[base + i as usize];
+                        if let Value::Int(x) = a {
+                            fixnum2!(p, x, k as i64, |v| {
+                                self.stack.push(v);
+                                continue;
+                            });
+                        }
                         match self.prim2_on(mc, p, a, Value::Int(k as i64), pc) {
                             Flow::Continue => {}
                             Flow::End(s) => return s,
                             Flow::Reload => continue 'reload,
+                        }
+                    }
+                    Op::JumpIfFalseL(p, i, off) => {
+                        let a = self.stack[base + i as usize];
+                        let v = match prim1(p, a) {
+                            Some(v) => v,
+                            None => {
+                                self.stack.push(a);
+                                self.save_pc(pc);
+                                match self.prim_slow(mc, p, 1) {
+                                    Flow::Continue => self.pop(),
+                                    Flow::End(s) => return s,
+                                    Flow::Reload => continue 'reload,
+                                }
+                            }
+                        };
+                        if let Value::Bool(false) = v {
+                            pc = (pc as i64 + off as i64) as usize;
+                        }
+                    }
+                    Op::JumpIfFalseLL(p, i, j, off) => {
+                        let a = self.stack[base + i as usize];
+                        let b = self.stack[base + j as usize];
+                        if let (Value::Int(x), Value::Int(y)) = (a, b) {
+                            if let Some(t) = fixnum_test(p, x, y) {
+                                if !t {
+                                    pc = (pc as i64 + off as i64) as usize;
+                                }
+                                continue;
+                            }
+                        }
+                        let v = match self.test2_on(mc, p, a, b, pc) {
+                            Ok(v) => v,
+                            Err(Flow::End(s)) => return s,
+                            Err(_) => continue 'reload,
+                        };
+                        if let Value::Bool(false) = v {
+                            pc = (pc as i64 + off as i64) as usize;
+                        }
+                    }
+                    Op::JumpIfFalseLI(p, i, k, off) => {
+                        let a = self.stack[base + i as usize];
+                        if let Value::Int(x) = a {
+                            if let Some(t) = fixnum_test(p, x, k as i64) {
+                                if !t {
+                                    pc = (pc as i64 + off as i64) as usize;
+                                }
+                                continue;
+                            }
+                        }
+                        let v = match self.test2_on(mc, p, a, Value::Int(k as i64), pc) {
+                            Ok(v) => v,
+                            Err(Flow::End(s)) => return s,
+                            Err(_) => continue 'reload,
+                        };
+                        if let Value::Bool(false) = v {
+                            pc = (pc as i64 + off as i64) as usize;
                         }
                     }
                 }
@@ -450,6 +585,29 @@ impl<'gc> Root<'gc> {
         self.stack.push(b);
         self.save_pc(pc);
         self.prim_slow(mc, p, 2)
+    }
+
+    /// A two-operand primitive as the test of a fused jump: its value, or how the run
+    /// goes on when its general case raised (the error is not resumable).
+    #[inline(always)]
+    fn test2_on(
+        &mut self,
+        mc: &Mutation<'gc>,
+        p: Prim,
+        a: Value<'gc>,
+        b: Value<'gc>,
+        pc: usize,
+    ) -> Result<Value<'gc>, Flow> {
+        if let Some(v) = prim2(mc, p, a, b) {
+            return Ok(v);
+        }
+        self.stack.push(a);
+        self.stack.push(b);
+        self.save_pc(pc);
+        match self.prim_slow(mc, p, 2) {
+            Flow::Continue => Ok(self.pop()),
+            other => Err(other),
+        }
     }
 
     /// A primitive's general case: calls the builtin behind it on the `n` operands on
@@ -505,12 +663,12 @@ impl<'gc> Root<'gc> {
 
     /// Pushes a frame for closure `c` whose arguments (already checked against its arity)
     /// start at stack index `base`, with room for `nlocals` locals.
-    #[inline]
+    #[inline(always)]
     fn push_frame(&mut self, c: Gc<'gc, Closure<'gc>>, base: usize, nlocals: usize) {
         // Restore the configured limit once a handled limit error has unwound.
         let host = &mut self.st.host;
-        if host.depth_limit != host.max_depth && self.frames.len() + 1000 < host.max_depth {
-            host.depth_limit = host.max_depth;
+        if host.depth_limit != host.max_depth {
+            restore_depth_limit(host, self.frames.len());
         }
         // The arguments are already in place: only extra locals need slots (Vec::resize
         // is an out-of-line call even when it has nothing to do).
@@ -961,6 +1119,19 @@ impl<'gc> Root<'gc> {
     }
 }
 
+/// The fixnum fast path of a two-operand comparison: `None` for other primitives.
+#[inline(always)]
+fn fixnum_test(p: Prim, x: i64, y: i64) -> Option<bool> {
+    match p {
+        Prim::Lt => Some(x < y),
+        Prim::Gt => Some(x > y),
+        Prim::Le => Some(x <= y),
+        Prim::Ge => Some(x >= y),
+        Prim::NumEq | Prim::Eq | Prim::Eqv => Some(x == y),
+        _ => None,
+    }
+}
+
 /// The fast path of a one-operand primitive: `None` when the builtin must decide.
 #[inline(always)]
 fn prim1<'gc>(p: Prim, a: Value<'gc>) -> Option<Value<'gc>> {
@@ -1027,6 +1198,28 @@ fn prim2<'gc>(mc: &Mutation<'gc>, p: Prim, a: Value<'gc>, b: Value<'gc>) -> Opti
         Prim::Cons => Some(Value::cons(mc, a, b)),
         _ => None,
     }
+}
+
+/// Puts the depth limit back to the configured one once the frames of a handled limit
+/// error have unwound (out of line: the limit is raised only while one is handled).
+#[cold]
+#[inline(never)]
+fn restore_depth_limit(host: &mut Host, depth: usize) {
+    if depth + 1000 < host.max_depth {
+        host.depth_limit = host.max_depth;
+    }
+}
+
+/// The constants of a running closure's code.
+#[inline(always)]
+fn consts<'gc>(c: Gc<'gc, Closure<'gc>>) -> &'gc [Value<'gc>] {
+    &Gc::as_ref(Gc::as_ref(c).proto).consts
+}
+
+/// The captured values of a running closure.
+#[inline(always)]
+fn upvals<'gc>(c: Gc<'gc, Closure<'gc>>) -> &'gc [Value<'gc>] {
+    &Gc::as_ref(c).upvals
 }
 
 #[inline]

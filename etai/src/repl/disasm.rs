@@ -104,8 +104,13 @@ fn comment(proto: &Prototype, pc: usize, op: &Op, global_name: &dyn Fn(u32) -> S
                 truncate(s)
             })
             .unwrap_or_default(),
-        Op::Jump(off) | Op::JumpIfFalse(off) => {
-            let target = pc as i64 + 1 + i64::from(*off);
+        Op::Jump(_)
+        | Op::JumpIfFalse(_)
+        | Op::JumpIfFalseL(..)
+        | Op::JumpIfFalseLL(..)
+        | Op::JumpIfFalseLI(..) => {
+            let off = op.jump_offset().unwrap_or(0);
+            let target = pc as i64 + 1 + i64::from(off);
             format!("-> {target}")
         }
         Op::Closure(i) => proto
