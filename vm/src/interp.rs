@@ -769,6 +769,7 @@ impl<'gc> Root<'gc> {
 
     /// Captures the current continuation (the stack is already cut at the result slot).
     fn capture(&mut self, mc: &Mutation<'gc>) -> Value<'gc> {
+        self.st.host.captures = self.st.host.captures.wrapping_add(1);
         let k = Continuation {
             frames: self.frames.clone(),
             stack: self.stack.clone(),
