@@ -379,9 +379,9 @@ impl<'gc> Root<'gc> {
                         let n = argc as usize;
                         let len = self.stack.len();
                         let fast = match n {
-                            1 => prim1(p, self.stack[len - 1]),
+                            1 => prim1(mc, p, self.stack[len - 1]),
                             2 => prim2(mc, p, self.stack[len - 2], self.stack[len - 1]),
-                            _ => None,
+                            _ => primn(mc, p, &self.stack[len - n..]),
                         };
                         if let Some(v) = fast {
                             self.stack.truncate(len - n + 1);
@@ -397,7 +397,7 @@ impl<'gc> Root<'gc> {
                     }
                     Op::PrimL(p, i) => {
                         let a = self.stack[base + i as usize];
-                        if let Some(v) = prim1(p, a) {
+                        if let Some(v) = prim1(mc, p, a) {
                             self.stack.push(v);
                             continue;
                         }
@@ -964,7 +964,7 @@ impl<'gc> Root<'gc> {
 
 /// The fast path of a one-operand primitive: `None` when the builtin must decide.
 #[inline(always)]
-fn prim1<'gc>(p: Prim, a: Value<'gc>) -> Option<Value<'gc>> {
+fn prim1<'gc>(mc: &Mutation<'gc>, p: Prim, a: Value<'gc>) -> Option<Value<'gc>> {
     match p {
         Prim::IsZero => match a {
             Value::Int(x) => Some(Value::Bool(x == 0)),
@@ -975,12 +975,13 @@ fn prim1<'gc>(p: Prim, a: Value<'gc>) -> Option<Value<'gc>> {
         Prim::IsNull => Some(Value::Bool(matches!(a, Value::Nil))),
         Prim::IsPair => Some(Value::Bool(matches!(a, Value::Pair(_)))),
         Prim::Not => Some(Value::Bool(matches!(a, Value::Bool(false)))),
+        Prim::List => Some(Value::cons(mc, a, Value::Nil)),
         _ => None,
     }
 }
 
 /// The fast path of a two-operand primitive: fixnum and flonum arithmetic without
-/// overflow, fixnum comparisons, `cons`, `eq?`, `eqv?`, in-range `vector-ref`.
+/// overflow, fixnum comparisons, `cons`, `list`, `eq?`, `eqv?`, in-range `vector-ref`.
 #[inline(always)]
 fn prim2<'gc>(mc: &Mutation<'gc>, p: Prim, a: Value<'gc>, b: Value<'gc>) -> Option<Value<'gc>> {
     match p {
@@ -1026,6 +1027,17 @@ fn prim2<'gc>(mc: &Mutation<'gc>, p: Prim, a: Value<'gc>, b: Value<'gc>) -> Opti
             _ => None,
         },
         Prim::Cons => Some(Value::cons(mc, a, b)),
+        Prim::List => Some(Value::cons(mc, a, Value::cons(mc, b, Value::Nil))),
+        _ => None,
+    }
+}
+
+/// The fast path of a primitive with no or more than two operands: `list`. Out of line:
+/// inlined, it made the dispatch loop's code worse for every other instruction.
+#[inline(never)]
+fn primn<'gc>(mc: &Mutation<'gc>, p: Prim, args: &[Value<'gc>]) -> Option<Value<'gc>> {
+    match p {
+        Prim::List if !args.is_empty() => Some(Value::list(mc, args.iter().copied())),
         _ => None,
     }
 }
