@@ -1,6 +1,7 @@
 //! `etai`: runs an Eta program (`etai FILE [ARGS...]`), evaluates expressions (`-e`),
 //! or starts the REPL.
 
+mod alloc;
 mod cli;
 mod diagnostics;
 mod repl;
@@ -10,9 +11,9 @@ mod runner;
 // with glibc, malloc and free were a quarter of the instructions of allocation-heavy
 // programs. mimalloc's thread-local size-class pages make both much cheaper, and its
 // v2 size classes fit a pair (32 bytes plus gc-arena's 16-byte header) in 48 bytes
-// where glibc takes 64.
+// where glibc takes 64. See alloc.rs for why not `mimalloc::MiMalloc` itself.
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: alloc::Mimalloc = alloc::Mimalloc;
 
 fn main() {
     // A bug in the interpreter is reported as such, with status 70, never as a Rust
