@@ -302,6 +302,19 @@ impl<'gc> Root<'gc> {
                                 }
                                 continue 'reload;
                             }
+                            // A rest parameter with no argument for it (`(map f l)`):
+                            // the rest list is empty, nothing to allocate.
+                            if cpo.rest_argc as usize == argc
+                                && self.frames.len() < self.st.host.depth_limit
+                            {
+                                self.save_pc(pc);
+                                self.stack.push(Value::Nil);
+                                self.push_frame(c, callee_at + 1, cpo.nlocals as usize);
+                                if fuel <= 0 {
+                                    return Slice::Yield;
+                                }
+                                continue 'reload;
+                            }
                         }
                         self.save_pc(pc);
                         let flow = self.call(mc, n as usize, false);
@@ -337,6 +350,19 @@ impl<'gc> Root<'gc> {
                             {
                                 self.stack.copy_within(callee_at.., base - 1);
                                 self.stack.truncate(base + argc);
+                                self.frames.pop();
+                                self.push_frame(c, base, cpo.nlocals as usize);
+                                if fuel <= 0 {
+                                    return Slice::Yield;
+                                }
+                                continue 'reload;
+                            }
+                            if cpo.rest_argc as usize == argc
+                                && self.frames.len() <= self.st.host.depth_limit
+                            {
+                                self.stack.copy_within(callee_at.., base - 1);
+                                self.stack.truncate(base + argc);
+                                self.stack.push(Value::Nil);
                                 self.frames.pop();
                                 self.push_frame(c, base, cpo.nlocals as usize);
                                 if fuel <= 0 {
