@@ -407,7 +407,7 @@ impl<'gc> Root<'gc> {
                         let fast = match n {
                             1 => prim1(mc, p, self.stack[len - 1]),
                             2 => prim2(mc, p, self.stack[len - 2], self.stack[len - 1]),
-                            _ => primn(mc, p, &self.stack[len - n..]),
+                            _ => None,
                         };
                         if let Some(v) = fast {
                             self.stack.truncate(len - n + 1);
@@ -483,6 +483,11 @@ impl<'gc> Root<'gc> {
     #[inline(never)]
     fn prim_slow(&mut self, mc: &Mutation<'gc>, p: Prim, n: usize) -> Flow {
         let args_start = self.stack.len() - n;
+        if let Some(v) = primn(mc, p, &self.stack[args_start..]) {
+            self.stack.truncate(args_start);
+            self.stack.push(v);
+            return Flow::Continue;
+        }
         let slot = self
             .st
             .host
@@ -1058,9 +1063,11 @@ fn prim2<'gc>(mc: &Mutation<'gc>, p: Prim, a: Value<'gc>, b: Value<'gc>) -> Opti
     }
 }
 
-/// The fast path of a primitive with no or more than two operands: `list`. Out of line:
-/// inlined, it made the dispatch loop's code worse for every other instruction.
-#[inline(never)]
+/// The fast path of a primitive with more than two operands: `list`. Called from
+/// `prim_slow`, out of the dispatch loop: merged into the loop's own fast path, its
+/// result made the loop keep every primitive's result in memory, where the store of its
+/// two words stalled the load that copies it to the stack.
+#[inline(always)]
 fn primn<'gc>(mc: &Mutation<'gc>, p: Prim, args: &[Value<'gc>]) -> Option<Value<'gc>> {
     match p {
         Prim::List if !args.is_empty() => Some(Value::list(mc, args.iter().copied())),
