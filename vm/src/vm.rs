@@ -303,7 +303,7 @@ impl Vm {
     /// [`ATOMIC_CYCLE_OBJECTS`]), anything else goes incrementally through gc-arena's pacing.
     fn collect(&mut self) {
         let metrics = self.arena.metrics();
-        if !(metrics.allocation_debt() > 0.0) {
+        if metrics.allocation_debt() <= 0.0 {
             return;
         }
         if metrics.total_gc_count() <= ATOMIC_CYCLE_OBJECTS
