@@ -183,6 +183,33 @@ fn reverse_in_place<'gc>(ctx: &mut Ctx<'_, 'gc>, a: &[Value<'gc>]) -> NResult<'g
     Ok(acc)
 }
 
+/// `(%map-begin l)`: checks `map`'s list argument and returns a mark for [`map_end`]
+/// (the count of continuations captured so far).
+fn map_begin<'gc>(ctx: &mut Ctx<'_, 'gc>, a: &[Value<'gc>]) -> NResult<'gc> {
+    if a[0].list_length().is_none() {
+        return Err(Error::type_error("map", "proper list", a[0]));
+    }
+    Ok(Value::Int(ctx.st.host.captures as i64))
+}
+
+/// `(%map-end acc mark)`: the reverse of `acc`, a list `map` built since `mark` was taken
+/// by [`map_begin`]. When no continuation was captured since, no one else can hold its
+/// pairs and it is reversed in place; otherwise a continuation may re-enter `map`'s loop
+/// and return again, and earlier results must stay intact (R7RS 6.10), so it is copied.
+fn map_end<'gc>(ctx: &mut Ctx<'_, 'gc>, a: &[Value<'gc>]) -> NResult<'gc> {
+    if matches!(a[1], Value::Int(mark) if mark == ctx.st.host.captures as i64) {
+        reverse_in_place(ctx, &a[..1])
+    } else {
+        // A fresh reversed copy in one go (this case is rare: a continuation was captured
+        // while `map` ran).
+        let (mut rest, mut acc) = reverse_onto(ctx, a[0], Value::Nil);
+        while let Value::Pair(_) = rest {
+            (rest, acc) = reverse_onto(ctx, rest, acc);
+        }
+        Ok(acc)
+    }
+}
+
 /// `(list-copy obj)` ;; `(list-copy '(1 2))` => (1 2)
 fn list_copy<'gc>(ctx: &mut Ctx<'_, 'gc>, a: &[Value<'gc>]) -> NResult<'gc> {
     let mut items = Vec::new();
@@ -384,6 +411,8 @@ pub static NATIVES: &[eta_vm::Native] = natives![
     "%reverse-chunk", 2, Some(2), Simple(reverse_chunk);
     "reverse!", 1, Some(1), Simple(reverse_in_place);
     "list-copy", 1, Some(1), Simple(list_copy);
+    "%map-begin", 1, Some(1), Simple(map_begin);
+    "%map-end", 2, Some(2), Simple(map_end);
     "list-tail", 2, Some(2), Simple(list_tail);
     "list-ref", 2, Some(2), Simple(list_ref);
     "list-set!", 3, Some(3), Simple(list_set);

@@ -76,7 +76,7 @@ pub enum Capture {
     Upval(u16),
 }
 
-/// Inline-able primitive operations: calls to known builtins with fixed arity.
+/// Inline-able primitive operations: calls to known builtins with a fixed argument count.
 /// Each has a slow path in the VM with exactly the builtin's semantics and errors.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Encode, Decode)]
 pub enum Prim {
@@ -100,11 +100,13 @@ pub enum Prim {
     VectorRef,
     VectorSet,
     IsZero,
+    /// `list` with one or more arguments (up to 255, the operand count of `Op::Prim`).
+    List,
 }
 
 impl Prim {
     /// Every primitive, in declaration order (`p as usize` indexes this table).
-    pub const ALL: [Prim; 20] = [
+    pub const ALL: [Prim; 21] = [
         Prim::Add,
         Prim::Sub,
         Prim::Mul,
@@ -125,6 +127,7 @@ impl Prim {
         Prim::VectorRef,
         Prim::VectorSet,
         Prim::IsZero,
+        Prim::List,
     ];
 }
 

@@ -1,6 +1,7 @@
 //! `etai`: runs an Eta program (`etai FILE [ARGS...]`), evaluates expressions (`-e`),
 //! or starts the REPL.
 
+mod alloc;
 mod cli;
 mod diagnostics;
 mod repl;
@@ -10,11 +11,11 @@ mod runner;
 // with glibc, malloc and free were a quarter of the instructions of allocation-heavy
 // programs. mimalloc's thread-local size-class pages make both much cheaper, and its
 // v2 size classes fit a pair (32 bytes plus gc-arena's 16-byte header) in 48 bytes
-// where glibc takes 64. It is built without transparent huge pages (`no_thp`): with
-// them, every segment it touched cost a zero-filled 2 MiB page, so a one-line script
-// was 13 MB resident instead of 6 MB.
+// where glibc takes 64. See alloc.rs for why not `mimalloc::MiMalloc` itself. It is
+// built without transparent huge pages (`no_thp`): with them, every segment it touched
+// cost a zero-filled 2 MiB page, so a one-line script was 13 MB resident, not 6 MB.
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: alloc::Mimalloc = alloc::Mimalloc;
 
 /// mimalloc's `mi_option_purge_delay` (its option enum, mimalloc.h, v2).
 const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;

@@ -21,6 +21,10 @@ pub struct ProtoObj<'gc> {
     /// The argument count the VM's fast call path accepts: `nreq` when the procedure
     /// takes no rest list and boxes no parameter, `u16::MAX` (never matches) otherwise.
     pub fast_argc: u16,
+    /// The argument count for which the fast call path passes an empty rest list:
+    /// `nreq` when the procedure takes a rest list and boxes no parameter, `u16::MAX`
+    /// otherwise.
+    pub rest_argc: u16,
     /// Total local slots (copied from the prototype for the call path).
     pub nlocals: u16,
 }
@@ -37,9 +41,15 @@ impl<'gc> ProtoObj<'gc> {
         } else {
             proto.nreq
         };
+        let rest_argc = if proto.rest && proto.boxed_params.is_empty() {
+            proto.nreq
+        } else {
+            u16::MAX
+        };
         ProtoObj {
             nlocals: proto.nlocals,
             fast_argc,
+            rest_argc,
             proto,
             consts,
             children,

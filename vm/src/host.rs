@@ -30,6 +30,10 @@ pub struct Host {
     pub continue_slot: u32,
     /// Counter of top-level runs.
     pub run_id: u64,
+    /// Full (re-enterable) continuations captured so far. `map` reads it before and
+    /// after its loop: when it did not change, nothing can re-enter the loop and the
+    /// result list it built may be reversed in place.
+    pub captures: u64,
     /// Buffered standard output.
     pub stdout: Vec<u8>,
     /// Flush standard output at every newline (actors, terminals).
@@ -78,6 +82,7 @@ impl Host {
             raise_slot: 0,
             continue_slot: 0,
             run_id: 0,
+            captures: 0,
             stdout: Vec::with_capacity(8192),
             line_flush: false,
             out_line_start: true,

@@ -345,6 +345,19 @@ impl<'gc> Root<'gc> {
                                 pc = 0;
                                 continue;
                             }
+                            // A rest parameter with no argument for it (`(map f l)`):
+                            // the rest list is empty, nothing to allocate.
+                            if cpo.rest_argc as usize == argc
+                                && self.frames.len() < self.st.host.depth_limit
+                            {
+                                self.save_pc(pc);
+                                self.stack.push(Value::Nil);
+                                self.push_frame(c, callee_at + 1, cpo.nlocals as usize);
+                                if fuel <= 0 {
+                                    return Slice::Yield;
+                                }
+                                continue 'reload;
+                            }
                         }
                         self.save_pc(pc);
                         let flow = self.call(mc, n as usize, false);
@@ -389,6 +402,19 @@ impl<'gc> Root<'gc> {
                                 code = &cpo.proto.code;
                                 pc = 0;
                                 continue;
+                            }
+                            if cpo.rest_argc as usize == argc
+                                && self.frames.len() <= self.st.host.depth_limit
+                            {
+                                self.stack.copy_within(callee_at.., base - 1);
+                                self.stack.truncate(base + argc);
+                                self.stack.push(Value::Nil);
+                                self.frames.pop();
+                                self.push_frame(c, base, cpo.nlocals as usize);
+                                if fuel <= 0 {
+                                    return Slice::Yield;
+                                }
+                                continue 'reload;
                             }
                         }
                         self.save_pc(pc);
@@ -445,7 +471,7 @@ impl<'gc> Root<'gc> {
                             }
                         }
                         let fast = match n {
-                            1 => prim1(p, self.stack[len - 1]),
+                            1 => prim1(mc, p, self.stack[len - 1]),
                             2 => prim2(mc, p, self.stack[len - 2], self.stack[len - 1]),
                             _ => None,
                         };
@@ -463,7 +489,7 @@ impl<'gc> Root<'gc> {
                     }
                     Op::PrimL(p, i) => {
                         let a = self.stack[base + i as usize];
-                        if let Some(v) = prim1(p, a) {
+                        if let Some(v) = prim1(mc, p, a) {
                             self.stack.push(v);
                             continue;
                         }
@@ -506,7 +532,7 @@ impl<'gc> Root<'gc> {
                     }
                     Op::JumpIfFalseL(p, i, off) => {
                         let a = self.stack[base + i as usize];
-                        let v = match prim1(p, a) {
+                        let v = match prim1(mc, p, a) {
                             Some(v) => v,
                             None => {
                                 self.stack.push(a);
@@ -615,6 +641,11 @@ impl<'gc> Root<'gc> {
     #[inline(never)]
     fn prim_slow(&mut self, mc: &Mutation<'gc>, p: Prim, n: usize) -> Flow {
         let args_start = self.stack.len() - n;
+        if let Some(v) = primn(mc, p, &self.stack[args_start..]) {
+            self.stack.truncate(args_start);
+            self.stack.push(v);
+            return Flow::Continue;
+        }
         let slot = self
             .st
             .host
@@ -927,6 +958,7 @@ impl<'gc> Root<'gc> {
 
     /// Captures the current continuation (the stack is already cut at the result slot).
     fn capture(&mut self, mc: &Mutation<'gc>) -> Value<'gc> {
+        self.st.host.captures = self.st.host.captures.wrapping_add(1);
         let k = Continuation {
             frames: self.frames.clone(),
             stack: self.stack.clone(),
@@ -1134,7 +1166,7 @@ fn fixnum_test(p: Prim, x: i64, y: i64) -> Option<bool> {
 
 /// The fast path of a one-operand primitive: `None` when the builtin must decide.
 #[inline(always)]
-fn prim1<'gc>(p: Prim, a: Value<'gc>) -> Option<Value<'gc>> {
+fn prim1<'gc>(mc: &Mutation<'gc>, p: Prim, a: Value<'gc>) -> Option<Value<'gc>> {
     match p {
         Prim::IsZero => match a {
             Value::Int(x) => Some(Value::Bool(x == 0)),
@@ -1145,12 +1177,13 @@ fn prim1<'gc>(p: Prim, a: Value<'gc>) -> Option<Value<'gc>> {
         Prim::IsNull => Some(Value::Bool(matches!(a, Value::Nil))),
         Prim::IsPair => Some(Value::Bool(matches!(a, Value::Pair(_)))),
         Prim::Not => Some(Value::Bool(matches!(a, Value::Bool(false)))),
+        Prim::List => Some(Value::cons(mc, a, Value::Nil)),
         _ => None,
     }
 }
 
 /// The fast path of a two-operand primitive: fixnum and flonum arithmetic without
-/// overflow, fixnum comparisons, `cons`, `eq?`, `eqv?`, in-range `vector-ref`.
+/// overflow, fixnum comparisons, `cons`, `list`, `eq?`, `eqv?`, in-range `vector-ref`.
 #[inline(always)]
 fn prim2<'gc>(mc: &Mutation<'gc>, p: Prim, a: Value<'gc>, b: Value<'gc>) -> Option<Value<'gc>> {
     match p {
@@ -1196,6 +1229,19 @@ fn prim2<'gc>(mc: &Mutation<'gc>, p: Prim, a: Value<'gc>, b: Value<'gc>) -> Opti
             _ => None,
         },
         Prim::Cons => Some(Value::cons(mc, a, b)),
+        Prim::List => Some(Value::cons(mc, a, Value::cons(mc, b, Value::Nil))),
+        _ => None,
+    }
+}
+
+/// The fast path of a primitive with more than two operands: `list`. Called from
+/// `prim_slow`, out of the dispatch loop: merged into the loop's own fast path, its
+/// result made the loop keep every primitive's result in memory, where the store of its
+/// two words stalled the load that copies it to the stack.
+#[inline(always)]
+fn primn<'gc>(mc: &Mutation<'gc>, p: Prim, args: &[Value<'gc>]) -> Option<Value<'gc>> {
+    match p {
+        Prim::List if !args.is_empty() => Some(Value::list(mc, args.iter().copied())),
         _ => None,
     }
 }

@@ -12,6 +12,10 @@ use crate::symbol::Symbol;
 use gc_arena::{Collect, Gc, Lock, Mutation, RefLock};
 use num_bigint::BigInt;
 
+// A value is two words, and an absent one (`None`) costs no more.
+const _: () = assert!(std::mem::size_of::<Value<'static>>() == 16);
+const _: () = assert!(std::mem::size_of::<Option<Value<'static>>>() == 16);
+
 /// A pair: two mutable cells.
 #[derive(Collect)]
 #[collect(no_drop)]
@@ -65,8 +69,15 @@ pub struct ForeignObj(pub Box<dyn Foreign>);
 gc_arena::static_collect!(ForeignObj);
 
 /// Every Eta value.
+///
+/// `repr(u64)`: an eight-byte tag puts every payload at offset 8, so a value is copied as
+/// two aligned words. With the default one-byte tag, payloads sat at offsets 1, 4 and 8
+/// and the dispatch loop copied values through the stack in overlapping pieces
+/// (bytes 0, 1..9, 8..16) that the CPU could not forward to the next load: 12% of deriv's
+/// time, 10% of pipeline's.
 #[derive(Copy, Clone, Collect)]
 #[collect(no_drop)]
+#[repr(u64)]
 pub enum Value<'gc> {
     /// `()`.
     Nil,

@@ -621,6 +621,7 @@ pub fn prim_for(name: &str, argc: usize) -> Option<Prim> {
         ("vector-ref", 2) => Prim::VectorRef,
         ("vector-set!", 3) => Prim::VectorSet,
         ("zero?", 1) => Prim::IsZero,
+        ("list", 1..=255) => Prim::List,
         _ => return None,
     })
 }
@@ -648,6 +649,7 @@ pub fn prim_name(p: Prim) -> &'static str {
         Prim::VectorRef => "vector-ref",
         Prim::VectorSet => "vector-set!",
         Prim::IsZero => "zero?",
+        Prim::List => "list",
     }
 }
 
