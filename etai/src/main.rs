@@ -20,16 +20,27 @@ static GLOBAL: alloc::Mimalloc = alloc::Mimalloc;
 /// mimalloc's `mi_option_purge_delay` (its option enum, mimalloc.h, v2).
 const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 
-fn main() {
-    // mimalloc by default keeps freed pages for a few milliseconds before returning them;
-    // a collector that frees a million pairs at once then saw new allocations go to fresh
-    // pages while the freed ones waited, and the cons benchmark peaked at 100 MB instead
-    // of 82 MB. Returning them at once costs no measurable time.
-    // SAFETY: mi_option_set only stores an integer in mimalloc's option table; the option
-    // index is the one of mimalloc.h's enum for the v2 library we link.
+/// mimalloc's default purge delay in milliseconds (mimalloc.h).
+const DEFAULT_PURGE_DELAY_MS: std::ffi::c_long = 10;
+
+/// How long mimalloc keeps freed pages before returning them to the system, given the
+/// number of VMs with a large heap (`eta_vm::vm::set_large_heap_hook`): at once while
+/// some heap is large (a collector freeing a million pairs at once otherwise saw new
+/// allocations go to fresh pages while the freed ones waited: the cons benchmark peaked
+/// at 100 MB instead of 82 MB), the default while all are small (purging at once made
+/// `deriv`, which collects its small heap often, 25% slower in page faults).
+fn tune_allocator(large_heaps: usize) {
+    let delay = if large_heaps > 0 { 0 } else { DEFAULT_PURGE_DELAY_MS };
+    // SAFETY: mi_option_set only stores an integer in mimalloc's option table (read by
+    // mimalloc at each purge decision); the option index is the one of mimalloc.h's enum
+    // for the v2 library we link.
     unsafe {
-        libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0);
+        libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, delay);
     }
+}
+
+fn main() {
+    eta_vm::vm::set_large_heap_hook(tune_allocator);
     std::panic::set_hook(Box::new(|info| {
         let payload = info.payload();
         let message = payload
