@@ -331,9 +331,17 @@ impl<'gc> Root<'gc> {
                         if let Value::Closure(c) = self.stack[callee_at] {
                             let cpo: &'gc ProtoObj<'gc> = Gc::as_ref(c.proto);
                             let depth = self.frames.len();
-                            if cpo.fast_argc as usize == argc && depth < self.st.host.depth_limit {
+                            // Also a rest parameter with no argument for it (`(map f l)`):
+                            // the rest list is empty, nothing to allocate.
+                            let fixed = cpo.fast_argc as usize == argc;
+                            if (fixed || cpo.rest_argc as usize == argc)
+                                && depth < self.st.host.depth_limit
+                            {
                                 if let Some(f) = self.frames.last_mut() {
                                     f.pc = pc as u32;
+                                }
+                                if !fixed {
+                                    self.stack.push(Value::Nil);
                                 }
                                 base = callee_at + 1;
                                 self.push_frame(c, base, cpo.nlocals as usize);
@@ -344,19 +352,6 @@ impl<'gc> Root<'gc> {
                                 code = &cpo.proto.code;
                                 pc = 0;
                                 continue;
-                            }
-                            // A rest parameter with no argument for it (`(map f l)`):
-                            // the rest list is empty, nothing to allocate.
-                            if cpo.rest_argc as usize == argc
-                                && self.frames.len() < self.st.host.depth_limit
-                            {
-                                self.save_pc(pc);
-                                self.stack.push(Value::Nil);
-                                self.push_frame(c, callee_at + 1, cpo.nlocals as usize);
-                                if fuel <= 0 {
-                                    return Slice::Yield;
-                                }
-                                continue 'reload;
                             }
                         }
                         self.save_pc(pc);
@@ -388,11 +383,16 @@ impl<'gc> Root<'gc> {
                         if let Value::Closure(c) = self.stack[callee_at] {
                             let cpo: &'gc ProtoObj<'gc> = Gc::as_ref(c.proto);
                             // The caller's frame is replaced: the depth does not change.
-                            if cpo.fast_argc as usize == argc
+                            // A rest parameter with no argument for it gets '().
+                            let fixed = cpo.fast_argc as usize == argc;
+                            if (fixed || cpo.rest_argc as usize == argc)
                                 && self.frames.len() <= self.st.host.depth_limit
                             {
                                 self.stack.copy_within(callee_at.., base - 1);
                                 self.stack.truncate(base + argc);
+                                if !fixed {
+                                    self.stack.push(Value::Nil);
+                                }
                                 self.frames.pop();
                                 self.push_frame(c, base, cpo.nlocals as usize);
                                 if fuel <= 0 {
@@ -402,19 +402,6 @@ impl<'gc> Root<'gc> {
                                 code = &cpo.proto.code;
                                 pc = 0;
                                 continue;
-                            }
-                            if cpo.rest_argc as usize == argc
-                                && self.frames.len() <= self.st.host.depth_limit
-                            {
-                                self.stack.copy_within(callee_at.., base - 1);
-                                self.stack.truncate(base + argc);
-                                self.stack.push(Value::Nil);
-                                self.frames.pop();
-                                self.push_frame(c, base, cpo.nlocals as usize);
-                                if fuel <= 0 {
-                                    return Slice::Yield;
-                                }
-                                continue 'reload;
                             }
                         }
                         self.save_pc(pc);
