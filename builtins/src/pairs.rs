@@ -153,12 +153,10 @@ fn reverse<'gc>(ctx: &mut Ctx<'_, 'gc>, a: &[Value<'gc>]) -> Result<Action<'gc>,
     let (rest, acc) = reverse_onto(ctx, a[0], Value::Nil);
     match rest {
         Value::Nil => Ok(Action::Return(acc)),
-        Value::Pair(_) if a[0].list_length().is_some() => {
-            match ctx.st.builtin("%reverse-long") {
-                Some(f) => Ok(Action::TailCall(f, vec![rest, acc])),
-                None => Err(Error::new(tags::INTERNAL, "missing builtin %reverse-long")),
-            }
-        }
+        Value::Pair(_) if a[0].list_length().is_some() => match ctx.st.builtin("%reverse-long") {
+            Some(f) => Ok(Action::TailCall(f, vec![rest, acc])),
+            None => Err(Error::new(tags::INTERNAL, "missing builtin %reverse-long")),
+        },
         _ => Err(Error::type_error("reverse", "proper list", a[0])),
     }
 }

@@ -30,7 +30,11 @@ const DEFAULT_PURGE_DELAY_MS: std::ffi::c_long = 10;
 /// at 100 MB instead of 82 MB), the default while all are small (purging at once made
 /// `deriv`, which collects its small heap often, 25% slower in page faults).
 fn tune_allocator(large_heaps: usize) {
-    let delay = if large_heaps > 0 { 0 } else { DEFAULT_PURGE_DELAY_MS };
+    let delay = if large_heaps > 0 {
+        0
+    } else {
+        DEFAULT_PURGE_DELAY_MS
+    };
     // SAFETY: mi_option_set only stores an integer in mimalloc's option table (read by
     // mimalloc at each purge decision); the option index is the one of mimalloc.h's enum
     // for the v2 library we link.

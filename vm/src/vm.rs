@@ -79,7 +79,9 @@ fn large_heap_changed(large: bool) {
     let n = if large {
         LARGE_HEAPS.fetch_add(1, Ordering::Relaxed) + 1
     } else {
-        LARGE_HEAPS.fetch_sub(1, Ordering::Relaxed).saturating_sub(1)
+        LARGE_HEAPS
+            .fetch_sub(1, Ordering::Relaxed)
+            .saturating_sub(1)
     };
     if let Some(hook) = LARGE_HEAP_HOOK.get() {
         hook(n);
