@@ -13,8 +13,8 @@ mod support;
 
 use std::time::{Duration, Instant};
 use support::{
-    children, fd_count, fd_targets, poll_until, script, thread_count, thread_names, Running,
-    TempDir, TestResult,
+    children, fd_count, fd_targets, poll_until, script, thread_count, thread_names, BoxError,
+    Running, TempDir, TestResult,
 };
 
 /// The private endpoint directories (`etai-PID-RANDOM`) `pid` made under `tmp`.
@@ -128,33 +128,46 @@ fn churn(inspect: impl FnOnce(&Churn) -> TestResult) -> TestResult {
     Ok(())
 }
 
+/// Waits (at most [`SETTLE`]) for `count` to come back to `start`; the error shows what
+/// was listed at the start and what is listed now.
+fn back_to_start(
+    what: &str,
+    start: usize,
+    before: &[String],
+    count: impl Fn() -> Result<usize, BoxError>,
+    now: impl Fn() -> Vec<String>,
+) -> TestResult {
+    poll_until(
+        &format!("the {what} to be back to their count"),
+        SETTLE,
+        || Ok((count()? <= start).then_some(())),
+    )
+    .map_err(|e| {
+        format!(
+            "{e}: {} {what}, {start} at the start\nbefore: {before:?}\nnow: {:?}",
+            count().unwrap_or(0),
+            now()
+        )
+        .into()
+    })
+}
+
 #[test]
 fn actor_churn_leaves_no_zombies_socket_files_descriptors_or_threads() -> TestResult {
     churn(|c| {
-        poll_until("the threads to end", SETTLE, || {
-            Ok((thread_count(c.pid)? <= c.tasks).then_some(()))
-        })
-        .map_err(|e| {
-            format!(
-                "{e}: {} threads, {} at the start\nbefore: {:?}\nnow: {:?}",
-                thread_count(c.pid).unwrap_or(0),
-                c.tasks,
-                c.tasks_before,
-                thread_names(c.pid)
-            )
-        })?;
-        poll_until("the descriptors to be closed", SETTLE, || {
-            Ok((fd_count(c.pid)? <= c.fds).then_some(()))
-        })
-        .map_err(|e| {
-            format!(
-                "{e}: {} descriptors, {} at the start\nbefore: {:?}\nnow: {:?}",
-                fd_count(c.pid).unwrap_or(0),
-                c.fds,
-                c.fds_before,
-                fd_targets(c.pid)
-            )
-            .into()
-        })
+        back_to_start(
+            "threads",
+            c.tasks,
+            &c.tasks_before,
+            || thread_count(c.pid),
+            || thread_names(c.pid),
+        )?;
+        back_to_start(
+            "descriptors",
+            c.fds,
+            &c.fds_before,
+            || fd_count(c.pid),
+            || fd_targets(c.pid),
+        )
     })
 }

@@ -188,7 +188,6 @@ impl Vm {
             .ok()
             .and_then(|t| parse_heap_limit(&t));
         let heap = HeapWatch {
-            large: false,
             limit,
             check_above: limit.unwrap_or(usize::MAX),
             ..HeapWatch::default()

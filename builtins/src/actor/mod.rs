@@ -166,7 +166,7 @@ pub fn mark_ended(handle: &SocketShared, done: &Done, reason: Reason) {
         if st.actor_end.is_none() {
             st.actor_end = Some(reason.clone());
         }
-        st.settle_actor_end();
+        st.settle_actor_end(false);
     }
     handle.notify();
     let settled = handle.wait_actor_settled(SETTLE_WAIT);
@@ -174,11 +174,7 @@ pub fn mark_ended(handle: &SocketShared, done: &Done, reason: Reason) {
     done.set(reason);
     if !settled && never_connected {
         std::thread::sleep(ACTOR_END_GRACE.saturating_sub(SETTLE_WAIT));
-        {
-            let mut st = handle.lock();
-            st.end_grace_over = true;
-            st.settle_actor_end();
-        }
+        handle.lock().settle_actor_end(true);
         handle.notify();
     }
 }

@@ -269,9 +269,6 @@ pub struct State {
     /// added its pipe waits for the pipe (and the messages on it) before reporting the
     /// end, for [`ACTOR_END_GRACE`] at most.
     pub(crate) ever_connected: bool,
-    /// Set when [`ACTOR_END_GRACE`] has passed since an actor that never connected
-    /// ended: its end is then reported without waiting for a pipe any longer.
-    pub(crate) end_grace_over: bool,
     /// Heartbeat state, if enabled.
     pub(crate) heartbeat: Option<Heartbeat>,
     /// Cached option values.
@@ -354,12 +351,12 @@ impl State {
     /// whether something changed (the caller then wakes waiters). An actor that ended
     /// before nng added its pipe (the child dialed, sent and exited before the parent's
     /// side accepted the connection) is not settled until that pipe has come and gone,
-    /// or [`ACTOR_END_GRACE`] has passed.
-    pub fn settle_actor_end(&mut self) -> bool {
+    /// unless `give_up_on_pipe` (once [`ACTOR_END_GRACE`] has passed).
+    pub fn settle_actor_end(&mut self, give_up_on_pipe: bool) -> bool {
         if self.role != Role::Handle
             || self.peer_end.is_some()
             || !self.pipes.is_empty()
-            || !(self.ever_connected || self.end_grace_over)
+            || !(self.ever_connected || give_up_on_pipe)
         {
             return false;
         }
@@ -481,7 +478,6 @@ impl SocketShared {
                 monitored: false,
                 pipes: HashSet::new(),
                 ever_connected: false,
-                end_grace_over: false,
                 heartbeat: None,
                 options: CachedOptions::default(),
                 survey_deadline: None,
@@ -674,7 +670,7 @@ fn on_pipe_event(weak: &Weak<SocketShared>, pipe: Pipe, ev: PipeEvent) {
                     Role::Mailbox => st.parent_gone(),
                     Role::Handle => {
                         st.drain_nng();
-                        st.settle_actor_end()
+                        st.settle_actor_end(false)
                     }
                 };
             drop(st);

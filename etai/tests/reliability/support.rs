@@ -248,46 +248,52 @@ pub fn status_kb(pid: u32, field: &str) -> Result<u64, BoxError> {
     Ok(value.parse()?)
 }
 
+/// The number of entries of `/proc/PID/DIR`.
+fn proc_count(pid: u32, dir: &str) -> Result<usize, BoxError> {
+    Ok(std::fs::read_dir(format!("/proc/{pid}/{dir}"))?.count())
+}
+
+/// `describe` of each entry of `/proc/PID/DIR`, sorted (empty if it cannot be read).
+fn proc_listing(
+    pid: u32,
+    dir: &str,
+    describe: impl Fn(&std::fs::DirEntry) -> Option<String>,
+) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(format!("/proc/{pid}/{dir}")) else {
+        return Vec::new();
+    };
+    let mut out: Vec<String> = entries.flatten().filter_map(|e| describe(&e)).collect();
+    out.sort();
+    out
+}
+
 /// The number of open file descriptors of `pid`.
 pub fn fd_count(pid: u32) -> Result<usize, BoxError> {
-    Ok(std::fs::read_dir(format!("/proc/{pid}/fd"))?.count())
+    proc_count(pid, "fd")
 }
 
 /// What the open file descriptors of `pid` point at (for error messages).
 pub fn fd_targets(pid: u32) -> Vec<String> {
-    let Ok(entries) = std::fs::read_dir(format!("/proc/{pid}/fd")) else {
-        return Vec::new();
-    };
-    let mut out: Vec<String> = entries
-        .flatten()
-        .map(|e| {
-            let target = std::fs::read_link(e.path())
-                .map(|t| t.display().to_string())
-                .unwrap_or_default();
-            format!("{}->{target}", e.file_name().to_string_lossy())
-        })
-        .collect();
-    out.sort();
-    out
+    proc_listing(pid, "fd", |e| {
+        let target = std::fs::read_link(e.path())
+            .map(|t| t.display().to_string())
+            .unwrap_or_default();
+        Some(format!("{}->{target}", e.file_name().to_string_lossy()))
+    })
 }
 
 /// The number of threads of `pid`.
 pub fn thread_count(pid: u32) -> Result<usize, BoxError> {
-    Ok(std::fs::read_dir(format!("/proc/{pid}/task"))?.count())
+    proc_count(pid, "task")
 }
 
 /// The names of the threads of `pid` (for error messages).
 pub fn thread_names(pid: u32) -> Vec<String> {
-    let Ok(entries) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
-        return Vec::new();
-    };
-    let mut out: Vec<String> = entries
-        .flatten()
-        .filter_map(|e| std::fs::read_to_string(e.path().join("comm")).ok())
-        .map(|s| s.trim().to_string())
-        .collect();
-    out.sort();
-    out
+    proc_listing(pid, "task", |e| {
+        std::fs::read_to_string(e.path().join("comm"))
+            .ok()
+            .map(|s| s.trim().to_string())
+    })
 }
 
 /// The child processes of `ppid` as (pid, state letter), from `/proc/*/stat`.
