@@ -260,6 +260,15 @@ fn malformed(prefix: &[u8]) -> Vec<(&'static str, Vec<u8>, &'static str)> {
     ]
 }
 
+/// Every bad binary and text message plus the empty one, as sent to a socket that needs
+/// no topic prefix (rep, pull).
+fn malformed_untopiced() -> Vec<(&'static str, Vec<u8>, &'static str)> {
+    let mut cases = malformed(&[]);
+    cases.extend(malformed_text(""));
+    cases.push(("empty message", Vec::new(), "empty message"));
+    cases
+}
+
 /// Text-format messages that must be rejected (spec §8.2), starting with `start`.
 fn malformed_text(start: &str) -> Vec<(&'static str, Vec<u8>, &'static str)> {
     let text = |s: &str| format!("{start}{s}").into_bytes();
@@ -336,9 +345,7 @@ fn is_outcome(line: &str, socket: &str) -> bool {
 fn rep_reports_every_malformed_request_and_keeps_serving() -> TestResult {
     let mut server = Server::start()?;
     let req = dial(Protocol::Req0, server.rep)?;
-    let mut cases = malformed(&[]);
-    cases.extend(malformed_text(""));
-    cases.push(("empty message", Vec::new(), "empty message"));
+    let cases = malformed_untopiced();
     let mut n = 0;
     let ask = |server: &mut Server, bytes: &[u8]| -> Result<(String, String), BoxError> {
         send(&req, bytes)?;
@@ -394,9 +401,7 @@ fn rep_reports_every_malformed_request_and_keeps_serving() -> TestResult {
 fn pull_reports_every_malformed_message_and_keeps_serving() -> TestResult {
     let mut server = Server::start()?;
     let push = dial(Protocol::Push0, server.pull)?;
-    let mut cases = malformed(&[]);
-    cases.extend(malformed_text(""));
-    cases.push(("empty message", Vec::new(), "empty message"));
+    let cases = malformed_untopiced();
     let mut n = 0;
     for (what, bytes, expected) in &cases {
         send(&push, bytes)?;
