@@ -2,7 +2,8 @@
 //!
 //! Pipeline: [`reader`] (logos lexer + lalrpop grammar) -> [`expand`] (macros, derived
 //! forms, modules; produces the core [`ir`] with variables resolved and captures
-//! recorded) -> [`codegen`] ([`Prototype`]s with a line table). The [`Linker`] owns the
+//! recorded) -> [`codegen`] ([`Prototype`]s with a line table); [`mod@verify`] checks
+//! prototypes before a VM runs them without bounds checks. The [`Linker`] owns the
 //! compile-time world of one VM: base environment, global slots, modules, search path.
 #![forbid(unsafe_code)]
 
@@ -17,6 +18,7 @@ pub mod proto;
 pub mod reader;
 pub mod span;
 pub mod syntax_rules;
+pub mod verify;
 
 pub use datum::{Datum, DatumKind};
 pub use error::{CompileError, CompileErrorKind};
@@ -27,3 +29,4 @@ pub use reader::{
     parse_number, read_all, read_bytes, reads_as_symbol, Number, ReadError, ReadErrorKind, Reader,
 };
 pub use span::{FileId, Pos, SourceFile, SourceMap, Span};
+pub use verify::{verify, verify_tree, Verified, VerifiedTree, VerifyError, VerifyErrorKind};
