@@ -65,7 +65,8 @@ fn run_units<'gc>(
     }
     let mut thunks = Vec::with_capacity(units.len());
     for u in &units {
-        let po = load_proto(ctx, &u.proto);
+        let po = load_proto(ctx, &u.proto)
+            .map_err(|e| Error::new(tags::INTERNAL, format!("invalid bytecode: {e}")))?;
         thunks.push(Value::Closure(Gc::new(
             ctx.mc,
             Closure {

@@ -129,3 +129,36 @@ fn corrupt_images_are_rejected() -> Result<(), String> {
     }
     Ok(())
 }
+
+#[test]
+fn tampered_code_is_refused_before_it_runs() -> Result<(), String> {
+    use eta_compiler::proto::Op;
+    let mut a = vm()?;
+    eval(&mut a, "(let ((x 1) (y 2)) (lambda () (+ x y)))")?;
+    let bytes = transfer_result(&mut a)?;
+    let rebuild = |img: transfer::Image| -> Result<(), String> {
+        let mut b = vm()?;
+        b.with_ctx(|ctx| transfer::rebuild(ctx, img).map(|_| ()))
+    };
+    // The dispatch loop trusts verified code: a local slot the frame does not have,
+    // an operand the stack does not hold, and a jump out of the code are refused.
+    for bad in [Op::LocalRef(60_000), Op::Pop, Op::Jump(1_000)] {
+        let mut img = transfer::decode(&bytes)?;
+        let proto = img.protos.first_mut().ok_or("no prototype")?;
+        proto.code.insert(0, bad);
+        let err = rebuild(img).err().ok_or(format!("{bad:?} was accepted"))?;
+        assert!(err.contains("invalid bytecode"), "{err}");
+    }
+    // A closure whose captured values do not match its code's capture list.
+    let mut img = transfer::decode(&bytes)?;
+    for obj in &mut img.objects {
+        if let transfer::Obj::Closure { upvals, .. } = obj {
+            upvals.pop();
+        }
+    }
+    let err = rebuild(img).err().ok_or("short upvalues were accepted")?;
+    assert!(err.contains("captured values"), "{err}");
+    // The untouched image still works.
+    assert_eq!(rebuild_and_call(&bytes)?, "3");
+    Ok(())
+}

@@ -1,16 +1,23 @@
 //! Codegen: core IR to [`Prototype`]s. Assigns frame slots, decides boxing from the
 //! capture/mutation analysis, emits tail calls in tail position and a span per call.
 
+use crate::error::{CompileError, CompileErrorKind};
 use crate::ir::{Expr, IrUnit, LambdaId, VarId};
 use crate::proto::{Capture, Literal, Op, Prim, Prototype};
 use crate::span::Span;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-/// Generates the prototype of the unit's top-level lambda (index 0) and its children.
-pub fn generate(unit: &IrUnit, hidden: bool) -> Arc<Prototype> {
+/// Generates the prototype of the unit's top-level lambda (index 0) and its children,
+/// or reports a procedure beyond the bytecode's limits (65,535 local variables, call
+/// arguments or captured variables).
+pub fn generate(unit: &IrUnit, hidden: bool) -> Result<Arc<Prototype>, CompileError> {
     Gen::lambda(unit, 0, hidden)
 }
+
+/// The most local slots, call arguments or captured variables a procedure may have (the
+/// bytecode's operands are 16 bits).
+const MAX_OPERAND: usize = u16::MAX as usize;
 
 struct Gen<'u> {
     unit: &'u IrUnit,
@@ -23,10 +30,16 @@ struct Gen<'u> {
     spans: Vec<(u32, Span)>,
     checked_names: Vec<(u32, Arc<str>)>,
     hidden: bool,
+    /// The first limit exceeded, reported once the procedure is generated.
+    error: Option<CompileError>,
 }
 
 impl<'u> Gen<'u> {
-    fn lambda(unit: &'u IrUnit, id: LambdaId, hidden: bool) -> Arc<Prototype> {
+    fn lambda(
+        unit: &'u IrUnit,
+        id: LambdaId,
+        hidden: bool,
+    ) -> Result<Arc<Prototype>, CompileError> {
         let info = &unit.lambdas[id as usize];
         let mut g = Gen {
             unit,
@@ -39,7 +52,11 @@ impl<'u> Gen<'u> {
             spans: Vec::new(),
             checked_names: Vec::new(),
             hidden,
+            error: None,
         };
+        if info.captures.len() > MAX_OPERAND {
+            g.limit("captured variables", info.span);
+        }
         let mut boxed_params = Vec::new();
         for &p in &info.params {
             let s = g.alloc(p);
@@ -53,7 +70,10 @@ impl<'u> Gen<'u> {
         } else {
             info.params.len()
         };
-        Arc::new(Prototype {
+        if let Some(e) = g.error {
+            return Err(e);
+        }
+        Ok(Arc::new(Prototype {
             name: info.name.as_ref().map(|n| Arc::from(&**n)),
             nreq: nreq as u16,
             nopt: 0,
@@ -75,12 +95,26 @@ impl<'u> Gen<'u> {
             kind: info.kind.clone(),
             hidden,
             transparent: info.transparent,
-        })
+        }))
+    }
+
+    /// Records that this procedure has more `what` than the bytecode allows.
+    fn limit(&mut self, what: &str, span: Span) {
+        if self.error.is_none() {
+            self.error = Some(CompileError::new(
+                CompileErrorKind::Limit,
+                format!("procedure too large: more than {MAX_OPERAND} {what}"),
+                span,
+            ));
+        }
     }
 
     fn alloc(&mut self, v: VarId) -> u16 {
         let s = self.next_slot;
-        self.next_slot += 1;
+        match s.checked_add(1) {
+            Some(next) => self.next_slot = next,
+            None => self.limit("local variables", self.unit.lambdas[self.id as usize].span),
+        }
         self.slots.insert(v, s);
         s
     }
@@ -108,8 +142,8 @@ impl<'u> Gen<'u> {
                 self.emit(Op::Fixnum(*i as i32))
             }
             other => {
-                self.consts.push(other.clone());
-                self.emit(Op::Const((self.consts.len() - 1) as u32));
+                let k = self.constant(other);
+                self.emit(Op::Const(k));
             }
         }
     }
@@ -266,6 +300,9 @@ impl<'u> Gen<'u> {
                 for a in args {
                     self.expr(a, false);
                 }
+                if args.len() > MAX_OPERAND {
+                    self.limit("arguments in one call", *span);
+                }
                 let n = args.len() as u16;
                 self.emit_spanned(if tail { Op::TailCall(n) } else { Op::Call(n) }, *span);
                 if tail {
@@ -276,6 +313,9 @@ impl<'u> Gen<'u> {
             }
             Expr::Prim(p, args, span) => {
                 if let Some(op) = self.prim_on_operands(*p, args) {
+                    self.emit_spanned(op, *span);
+                } else if let Some(op) = self.second_operand_form(*p, args, false) {
+                    self.expr(&args[0], false);
                     self.emit_spanned(op, *span);
                 } else {
                     for a in args {
@@ -316,7 +356,17 @@ impl<'u> Gen<'u> {
     /// when the test is a primitive on plain locals. Returns the jump's index.
     fn test(&mut self, c: &Expr) -> usize {
         if let Expr::Prim(p, args, span) = c {
-            if let Some(op) = self.branch_on_operands(*p, args) {
+            let fused = match self.branch_on_operands(*p, args) {
+                Some(op) => Some(op),
+                None => {
+                    let op = self.second_operand_form(*p, args, true);
+                    if op.is_some() {
+                        self.expr(&args[0], false);
+                    }
+                    op
+                }
+            };
+            if let Some(op) = fused {
                 let at = self.code.len();
                 self.emit_spanned(op, *span);
                 return at;
@@ -336,7 +386,7 @@ impl<'u> Gen<'u> {
 
     /// The fused test-and-jump for a primitive on operands that `prim_on_operands` takes,
     /// when they fit the fused instruction's narrower fields.
-    fn branch_on_operands(&self, p: Prim, args: &[Expr]) -> Option<Op> {
+    fn branch_on_operands(&mut self, p: Prim, args: &[Expr]) -> Option<Op> {
         match args {
             [a] => Some(Op::JumpIfFalseL(p, self.plain_slot(a)?, 0)),
             [a, b] => {
@@ -345,14 +395,49 @@ impl<'u> Gen<'u> {
                     return Some(Op::JumpIfFalseLL(p, a, u8::try_from(b).ok()?, 0));
                 }
                 match b {
-                    Expr::Const(Literal::Int(n)) => {
-                        Some(Op::JumpIfFalseLI(p, a, i8::try_from(*n).ok()?, 0))
+                    Expr::Const(Literal::Int(n)) if i8::try_from(*n).is_ok() => {
+                        Some(Op::JumpIfFalseLI(p, a, *n as i8, 0))
+                    }
+                    Expr::Const(lit) if self.consts.len() < 256 => {
+                        let k = self.constant(lit);
+                        Some(Op::JumpIfFalseLC(p, a, u8::try_from(k).ok()?, 0))
                     }
                     _ => None,
                 }
             }
             _ => None,
         }
+    }
+
+    /// The instruction for a two-operand primitive whose first operand is computed onto
+    /// the stack and whose second is a plain local or a constant (the caller compiles
+    /// the first operand, then emits it); `test` asks for the fused test-and-jump form.
+    /// Reading the second operand after computing the first keeps the evaluation order.
+    fn second_operand_form(&mut self, p: Prim, args: &[Expr], test: bool) -> Option<Op> {
+        let [_, b] = args else { return None };
+        if let Some(j) = self.plain_slot(b) {
+            return Some(if test {
+                Op::JumpIfFalseSL(p, j, 0)
+            } else {
+                Op::PrimSL(p, j)
+            });
+        }
+        let Expr::Const(lit) = b else { return None };
+        if test {
+            if self.consts.len() > usize::from(u16::MAX) {
+                return None;
+            }
+            let k = self.constant(lit);
+            Some(Op::JumpIfFalseSC(p, u16::try_from(k).ok()?, 0))
+        } else {
+            Some(Op::PrimSC(p, self.constant(lit)))
+        }
+    }
+
+    /// Adds `lit` to the constant table and returns its index.
+    fn constant(&mut self, lit: &Literal) -> u32 {
+        self.consts.push(lit.clone());
+        (self.consts.len() - 1) as u32
     }
 
     /// The frame slot of `e` if it reads an unboxed local of this frame (such a read has
@@ -387,7 +472,14 @@ impl<'u> Gen<'u> {
     }
 
     fn child(&mut self, id: LambdaId) -> u32 {
-        let mut proto = Gen::lambda(self.unit, id, self.hidden);
+        let mut proto = match Gen::lambda(self.unit, id, self.hidden) {
+            Ok(p) => p,
+            Err(e) => {
+                // The whole unit fails: no child is needed.
+                self.error.get_or_insert(e);
+                return 0;
+            }
+        };
         let caps: Vec<Capture> = self.unit.lambdas[id as usize]
             .captures
             .iter()

@@ -102,11 +102,15 @@ pub enum Prim {
     IsZero,
     /// `list` with one or more arguments (up to 255, the operand count of `Op::Prim`).
     List,
+    /// The prelude's `%map-begin` (checks `map`'s list, returns a mark).
+    MapBegin,
+    /// The prelude's `%map-end` (turns `map`'s reversed results around).
+    MapEnd,
 }
 
 impl Prim {
     /// Every primitive, in declaration order (`p as usize` indexes this table).
-    pub const ALL: [Prim; 21] = [
+    pub const ALL: [Prim; 23] = [
         Prim::Add,
         Prim::Sub,
         Prim::Mul,
@@ -128,6 +132,8 @@ impl Prim {
         Prim::VectorSet,
         Prim::IsZero,
         Prim::List,
+        Prim::MapBegin,
+        Prim::MapEnd,
     ];
 }
 
@@ -207,6 +213,19 @@ pub enum Op {
     JumpIfFalseLL(Prim, u8, u8, i32),
     /// `PrimLI(p, i, n)` then `JumpIfFalse(off)` (slot below 256, `n` in `i8`).
     JumpIfFalseLI(Prim, u8, i8, i32),
+    /// A two-argument primitive whose first operand is on top of the stack (replaced by
+    /// the result) and whose second is local slot `i` (unboxed): `(cons (f x) acc)`.
+    PrimSL(Prim, u16),
+    /// A two-argument primitive on the top of the stack (replaced by the result) and
+    /// constant `k`: `(eq? (car e) '+)`.
+    PrimSC(Prim, u32),
+    /// `PrimSL(p, i)` then `JumpIfFalse(off)`: pops the first operand.
+    JumpIfFalseSL(Prim, u16, i32),
+    /// `PrimSC(p, k)` then `JumpIfFalse(off)`: pops the first operand.
+    JumpIfFalseSC(Prim, u16, i32),
+    /// A two-argument primitive on local slot `i` (unboxed) and constant `k`, then
+    /// `JumpIfFalse(off)` (slot and constant below 256): `(eq? x 'done)`.
+    JumpIfFalseLC(Prim, u8, u8, i32),
 }
 
 impl Op {
@@ -217,7 +236,10 @@ impl Op {
             | Op::JumpIfFalse(off)
             | Op::JumpIfFalseL(_, _, off)
             | Op::JumpIfFalseLL(_, _, _, off)
-            | Op::JumpIfFalseLI(_, _, _, off) => Some(off),
+            | Op::JumpIfFalseLI(_, _, _, off)
+            | Op::JumpIfFalseSL(_, _, off)
+            | Op::JumpIfFalseSC(_, _, off)
+            | Op::JumpIfFalseLC(_, _, _, off) => Some(off),
             _ => None,
         }
     }
@@ -230,6 +252,9 @@ impl Op {
             Op::JumpIfFalseL(p, i, _) => Op::JumpIfFalseL(p, i, off),
             Op::JumpIfFalseLL(p, a, b, _) => Op::JumpIfFalseLL(p, a, b, off),
             Op::JumpIfFalseLI(p, i, n, _) => Op::JumpIfFalseLI(p, i, n, off),
+            Op::JumpIfFalseSL(p, i, _) => Op::JumpIfFalseSL(p, i, off),
+            Op::JumpIfFalseSC(p, k, _) => Op::JumpIfFalseSC(p, k, off),
+            Op::JumpIfFalseLC(p, i, k, _) => Op::JumpIfFalseLC(p, i, k, off),
             other => other,
         }
     }

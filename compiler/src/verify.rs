@@ -372,6 +372,20 @@ fn check_operands(proto: &Prototype, pc: usize, op: Op) -> Result<(), VerifyErro
             ))
         }
     };
+    let constant = |index: u32| {
+        if usize::try_from(index).is_ok_and(|i| i < proto.consts.len()) {
+            Ok(())
+        } else {
+            Err(VerifyError::at(
+                proto,
+                pc,
+                VerifyErrorKind::ConstOutOfRange {
+                    index,
+                    nconsts: proto.consts.len(),
+                },
+            ))
+        }
+    };
     jump_target(proto, pc, op)?;
     match op {
         Op::LocalRef(s)
@@ -384,26 +398,17 @@ fn check_operands(proto: &Prototype, pc: usize, op: Op) -> Result<(), VerifyErro
         | Op::PrimL(_, s)
         | Op::PrimLI(_, s, _)
         | Op::JumpIfFalseL(_, s, _) => local(s),
+        Op::PrimSL(_, s) | Op::JumpIfFalseSL(_, s, _) => local(s),
+        Op::PrimSC(_, k) => constant(k),
+        Op::JumpIfFalseSC(_, k, _) => constant(k.into()),
+        Op::JumpIfFalseLC(_, s, k, _) => local(s.into()).and_then(|()| constant(k.into())),
         Op::PrimLL(_, a, b) => local(a).and_then(|()| local(b)),
         Op::JumpIfFalseLL(_, a, b, _) => local(a.into()).and_then(|()| local(b.into())),
         Op::JumpIfFalseLI(_, s, _, _) => local(s.into()),
         Op::UpvalRef(i) | Op::UpvalBoxRef(i) | Op::UpvalBoxRefChecked(i) | Op::UpvalBoxSet(i) => {
             upval(i)
         }
-        Op::Const(index) => {
-            if usize::try_from(index).is_ok_and(|i| i < proto.consts.len()) {
-                Ok(())
-            } else {
-                Err(VerifyError::at(
-                    proto,
-                    pc,
-                    VerifyErrorKind::ConstOutOfRange {
-                        index,
-                        nconsts: proto.consts.len(),
-                    },
-                ))
-            }
-        }
+        Op::Const(index) => constant(index),
         Op::Closure(index) => {
             if usize::try_from(index).is_ok_and(|i| i < proto.children.len()) {
                 Ok(())
@@ -470,6 +475,9 @@ fn effect(op: Op) -> (u32, u32, Flow) {
         | Op::PrimL(..)
         | Op::PrimLL(..)
         | Op::PrimLI(..) => (0, 1, Flow::Next),
+        // The first operand on the stack is replaced by the result.
+        Op::PrimSL(..) | Op::PrimSC(..) => (1, 1, Flow::Next),
+        Op::JumpIfFalseSL(..) | Op::JumpIfFalseSC(..) => (1, 0, Flow::Branch),
         Op::LocalSet(_)
         | Op::BoxSet(_)
         | Op::UpvalBoxSet(_)
@@ -479,9 +487,10 @@ fn effect(op: Op) -> (u32, u32, Flow) {
         Op::JumpIfFalse(_) => (1, 0, Flow::Branch),
         Op::MakeBox(_) => (0, 0, Flow::Next),
         Op::Jump(_) => (0, 0, Flow::Jump),
-        Op::JumpIfFalseL(..) | Op::JumpIfFalseLL(..) | Op::JumpIfFalseLI(..) => {
-            (0, 0, Flow::Branch)
-        }
+        Op::JumpIfFalseL(..)
+        | Op::JumpIfFalseLL(..)
+        | Op::JumpIfFalseLI(..)
+        | Op::JumpIfFalseLC(..) => (0, 0, Flow::Branch),
         Op::Call(n) => (u32::from(n) + 1, 1, Flow::Next),
         // A tail call usually replaces the frame, but the VM keeps it when a control
         // builtin asks for a genuine call (`raise`, to report where it was raised) or

@@ -325,6 +325,55 @@ fn compile_error_has_no_trace() -> TestResult {
 }
 
 #[test]
+fn procedures_beyond_the_bytecode_limits_are_compile_errors() -> TestResult {
+    // 16-bit operands: more locals or call arguments are refused, not wrapped around.
+    let bindings: Vec<String> = (0..70_000).map(|i| format!("(v{i} {i})")).collect();
+    let locals = format!("(let ({}) (display v69999))", bindings.join(" "));
+    let numbers: Vec<String> = (0..70_000).map(|i| i.to_string()).collect();
+    let args = format!(
+        "(define (f . xs) (length xs))\n(display (f {}))",
+        numbers.join(" ")
+    );
+    for (program, what, at) in [
+        (locals, "65535 local variables", "<stdin>:1:1\n"),
+        (args, "65535 arguments in one call", "<stdin>:2:10\n"),
+    ] {
+        let r = run(&["-"], &program)?;
+        assert_eq!(
+            r.status,
+            Some(65),
+            "{}",
+            &r.stderr[..r.stderr.len().min(300)]
+        );
+        assert!(r.stdout.is_empty());
+        assert!(
+            r.stderr
+                .starts_with(&format!("error: procedure too large: more than {what}\n")),
+            "{}",
+            &r.stderr[..r.stderr.len().min(300)]
+        );
+        assert!(
+            r.stderr.contains(at),
+            "{}",
+            &r.stderr[..r.stderr.len().min(300)]
+        );
+    }
+    // Just under the limit still runs.
+    let numbers: Vec<String> = (0..65_535).map(|i| i.to_string()).collect();
+    let r = run(
+        &["-"],
+        &format!("(display (length (list {})))", numbers.join(" ")),
+    )?;
+    assert_eq!(
+        r.stdout,
+        "65535",
+        "{}",
+        &r.stderr[..r.stderr.len().min(300)]
+    );
+    Ok(())
+}
+
+#[test]
 fn no_colour_when_stderr_is_not_a_terminal() -> TestResult {
     let mut cmd = etai();
     cmd.env_remove("NO_COLOR").args(["-e", "(car 1)"]);

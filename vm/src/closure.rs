@@ -27,14 +27,22 @@ pub struct ProtoObj<'gc> {
     pub rest_argc: u16,
     /// Total local slots (copied from the prototype for the call path).
     pub nlocals: u16,
+    /// Stack room a frame needs: its locals plus the most temporaries it holds at once
+    /// (from the verifier), reserved when the frame is pushed so that the dispatch loop
+    /// pushes without checking.
+    pub frame_size: u32,
+    /// The most temporaries a frame holds at once above its locals (from the verifier).
+    pub max_temps: u32,
 }
 
 impl<'gc> ProtoObj<'gc> {
-    /// Wraps a prototype with its loaded constants and children.
+    /// Wraps a verified prototype with its loaded constants and children; `max_temps`
+    /// is the verifier's count of temporaries its frames need (`loader::load_proto`).
     pub fn new(
         proto: Arc<Prototype>,
         consts: Box<[Value<'gc>]>,
         children: Box<[Gc<'gc, ProtoObj<'gc>>]>,
+        max_temps: u32,
     ) -> Self {
         let fast_argc = if proto.rest || !proto.boxed_params.is_empty() {
             u16::MAX
@@ -48,6 +56,8 @@ impl<'gc> ProtoObj<'gc> {
         };
         ProtoObj {
             nlocals: proto.nlocals,
+            frame_size: u32::from(proto.nlocals) + max_temps,
+            max_temps,
             fast_argc,
             rest_argc,
             proto,

@@ -162,6 +162,48 @@ macro_rules! fixnum2 {
     };
 }
 
+/// The body of a two-operand primitive instruction with operands `$a` and `$b` in hand:
+/// the fixnum fast path, else the general fast path, else the builtin; the result is
+/// pushed. Leaves the arm (`continue`) or the loop as the outcome requires.
+macro_rules! prim2_arm {
+    ($self:ident, $mc:ident, $p:ident, $a:ident, $b:ident, $pc:ident, $reload:lifetime) => {
+        if let (Value::Int(x), Value::Int(y)) = ($a, $b) {
+            fixnum2!($p, x, y, |v| {
+                $self.push_fast(v);
+                continue;
+            });
+        }
+        match $self.prim2_on($mc, $p, $a, $b, $pc) {
+            Flow::Continue => {}
+            Flow::End(s) => return s,
+            Flow::Reload => continue $reload,
+        }
+    };
+}
+
+/// The body of a fused two-operand test-and-jump with operands `$a` and `$b` in hand:
+/// jumps by `$off` when the primitive's value is `#f`.
+macro_rules! test2_arm {
+    ($self:ident, $mc:ident, $p:ident, $a:ident, $b:ident, $pc:ident, $off:ident, $reload:lifetime) => {
+        if let (Value::Int(x), Value::Int(y)) = ($a, $b) {
+            if let Some(t) = fixnum_test($p, x, y) {
+                if !t {
+                    $pc = ($pc as i64 + $off as i64) as usize;
+                }
+                continue;
+            }
+        }
+        let v = match $self.test2_on($mc, $p, $a, $b, $pc) {
+            Ok(v) => v,
+            Err(Flow::End(s)) => return s,
+            Err(_) => continue $reload,
+        };
+        if let Value::Bool(false) = v {
+            $pc = ($pc as i64 + $off as i64) as usize;
+        }
+    };
+}
+
 impl<'gc> Root<'gc> {
     /// Starts a run: calls `proc` with no arguments.
     pub fn start(
@@ -195,43 +237,42 @@ impl<'gc> Root<'gc> {
             let mut code: &'gc [Op] = &Gc::as_ref(closure.proto).proto.code;
             let mut base = frame.base as usize;
             let mut pc = frame.pc as usize;
+            // Room for the frame's temporaries from here on (see `ensure_room`).
+            self.ensure_room(Gc::as_ref(closure.proto).max_temps as usize);
             loop {
-                let Some(op) = code.get(pc).copied() else {
-                    // Malformed code cannot come from the compiler; report instead of panicking.
-                    self.save_pc(pc);
-                    let e = Error::new(tags::INTERNAL, "program counter out of range");
-                    match self.raise_error(mc, e, self.stack.len()) {
-                        Flow::End(s) => return s,
-                        _ => continue 'reload,
-                    }
-                };
+                debug_assert!(pc < code.len());
+                // SAFETY: the prototype was verified when it was loaded (loader.rs): a
+                // frame starts at pc 0 of non-empty code, and every jump target and every
+                // instruction after a non-terminating one is inside the code, so pc (the
+                // entry point, a saved resume point or a successor) is in range.
+                let op = unsafe { *code.get_unchecked(pc) };
                 pc += 1;
                 match op {
-                    Op::Const(i) => self.stack.push(consts(closure)[i as usize]),
-                    Op::Fixnum(n) => self.stack.push(Value::Int(n as i64)),
-                    Op::Nil => self.stack.push(Value::Nil),
-                    Op::True => self.stack.push(Value::Bool(true)),
-                    Op::False => self.stack.push(Value::Bool(false)),
-                    Op::Unspec => self.stack.push(Value::Unspecified),
+                    Op::Const(i) => self.push_fast(constant(closure, i as usize)),
+                    Op::Fixnum(n) => self.push_fast(Value::Int(n as i64)),
+                    Op::Nil => self.push_fast(Value::Nil),
+                    Op::True => self.push_fast(Value::Bool(true)),
+                    Op::False => self.push_fast(Value::Bool(false)),
+                    Op::Unspec => self.push_fast(Value::Unspecified),
                     Op::LocalRef(i) => {
-                        let v = self.stack[base + i as usize];
-                        self.stack.push(v);
+                        let v = self.slot(base + i as usize);
+                        self.push_fast(v);
                     }
                     Op::LocalSet(i) => {
-                        let v = self.pop();
-                        self.stack[base + i as usize] = v;
+                        let v = self.pop_fast();
+                        self.set_slot(base + i as usize, v);
                     }
                     Op::MakeBox(i) => {
-                        let v = self.stack[base + i as usize];
-                        self.stack[base + i as usize] = Value::Cell(Gc::new(mc, Lock::new(v)));
+                        let v = self.slot(base + i as usize);
+                        self.set_slot(base + i as usize, Value::Cell(Gc::new(mc, Lock::new(v))));
                     }
                     Op::BoxRef(i) => {
-                        let v = cell_get(self.stack[base + i as usize]);
-                        self.stack.push(v);
+                        let v = cell_get(self.slot(base + i as usize));
+                        self.push_fast(v);
                     }
                     Op::BoxRefChecked(i) | Op::UpvalBoxRefChecked(i) => {
                         let cell = match op {
-                            Op::BoxRefChecked(_) => self.stack[base + i as usize],
+                            Op::BoxRefChecked(_) => self.slot(base + i as usize),
                             _ => upvals(closure)[i as usize],
                         };
                         let v = cell_get(cell);
@@ -243,17 +284,17 @@ impl<'gc> Root<'gc> {
                                 _ => continue 'reload,
                             }
                         }
-                        self.stack.push(v);
+                        self.push_fast(v);
                     }
                     Op::BoxSet(i) => {
-                        let v = self.pop();
-                        cell_set(mc, self.stack[base + i as usize], v);
+                        let v = self.pop_fast();
+                        cell_set(mc, self.slot(base + i as usize), v);
                     }
-                    Op::UpvalRef(i) => self.stack.push(upvals(closure)[i as usize]),
-                    Op::SelfRef => self.stack.push(Value::Closure(closure)),
-                    Op::UpvalBoxRef(i) => self.stack.push(cell_get(upvals(closure)[i as usize])),
+                    Op::UpvalRef(i) => self.push_fast(upvals(closure)[i as usize]),
+                    Op::SelfRef => self.push_fast(Value::Closure(closure)),
+                    Op::UpvalBoxRef(i) => self.push_fast(cell_get(upvals(closure)[i as usize])),
                     Op::UpvalBoxSet(i) => {
-                        let v = self.pop();
+                        let v = self.pop_fast();
                         cell_set(mc, upvals(closure)[i as usize], v);
                     }
                     Op::GlobalRef(g) => {
@@ -266,10 +307,10 @@ impl<'gc> Root<'gc> {
                                 _ => continue 'reload,
                             }
                         }
-                        self.stack.push(v);
+                        self.push_fast(v);
                     }
                     Op::GlobalSet(g) => {
-                        let v = self.pop();
+                        let v = self.pop_fast();
                         if let Value::Undefined = self.st.globals[g as usize] {
                             self.save_pc(pc);
                             let e = self.undefined_global_error(g);
@@ -281,7 +322,7 @@ impl<'gc> Root<'gc> {
                         self.st.globals[g as usize] = v;
                     }
                     Op::GlobalDef(g) => {
-                        let v = self.pop();
+                        let v = self.pop_fast();
                         self.st.globals[g as usize] = v;
                     }
                     Op::Pop => {
@@ -299,7 +340,7 @@ impl<'gc> Root<'gc> {
                         pc = (pc as i64 + off as i64) as usize;
                     }
                     Op::JumpIfFalse(off) => {
-                        if let Value::Bool(false) = self.pop() {
+                        if let Value::Bool(false) = self.pop_fast() {
                             pc = (pc as i64 + off as i64) as usize;
                         }
                     }
@@ -311,7 +352,7 @@ impl<'gc> Root<'gc> {
                         for c in caps {
                             vals.push(match *c {
                                 eta_compiler::proto::Capture::Local(s) => {
-                                    self.stack[base + s as usize]
+                                    self.slot(base + s as usize)
                                 }
                                 eta_compiler::proto::Capture::Upval(u) => upvals[u as usize],
                             });
@@ -320,7 +361,7 @@ impl<'gc> Root<'gc> {
                             proto: child,
                             upvals: vals.into_boxed_slice(),
                         };
-                        self.stack.push(Value::Closure(Gc::new(mc, clo)));
+                        self.push_fast(Value::Closure(Gc::new(mc, clo)));
                     }
                     Op::Call(n) => {
                         fuel -= CALL_COST;
@@ -328,7 +369,7 @@ impl<'gc> Root<'gc> {
                         let callee_at = self.stack.len() - argc - 1;
                         // Fast path: a closure with fixed arity and no boxed parameter,
                         // called with the right number of arguments below the depth limit.
-                        if let Value::Closure(c) = self.stack[callee_at] {
+                        if let Value::Closure(c) = self.slot(callee_at) {
                             let cpo: &'gc ProtoObj<'gc> = Gc::as_ref(c.proto);
                             let depth = self.frames.len();
                             // Also a rest parameter with no argument for it (`(map f l)`):
@@ -341,10 +382,11 @@ impl<'gc> Root<'gc> {
                                     f.pc = pc as u32;
                                 }
                                 if !fixed {
+                                    // (Beyond the caller's room: checked.)
                                     self.stack.push(Value::Nil);
                                 }
                                 base = callee_at + 1;
-                                self.push_frame(c, base, cpo.nlocals as usize);
+                                self.push_frame(c, base, false);
                                 if fuel <= 0 {
                                     return Slice::Yield;
                                 }
@@ -380,7 +422,7 @@ impl<'gc> Root<'gc> {
                         fuel -= CALL_COST;
                         let argc = n as usize;
                         let callee_at = self.stack.len() - argc - 1;
-                        if let Value::Closure(c) = self.stack[callee_at] {
+                        if let Value::Closure(c) = self.slot(callee_at) {
                             let cpo: &'gc ProtoObj<'gc> = Gc::as_ref(c.proto);
                             // The caller's frame is replaced: the depth does not change.
                             // A rest parameter with no argument for it gets '().
@@ -388,13 +430,17 @@ impl<'gc> Root<'gc> {
                             if (fixed || cpo.rest_argc as usize == argc)
                                 && self.frames.len() <= self.st.host.depth_limit
                             {
-                                self.stack.copy_within(callee_at.., base - 1);
+                                // Move the callee and arguments down over the frame
+                                // (a loop: memmove's call costs more for a few values).
+                                for k in 0..=argc {
+                                    let v = self.slot(callee_at + k);
+                                    self.set_slot(base - 1 + k, v);
+                                }
                                 self.stack.truncate(base + argc);
                                 if !fixed {
                                     self.stack.push(Value::Nil);
                                 }
-                                self.frames.pop();
-                                self.push_frame(c, base, cpo.nlocals as usize);
+                                self.push_frame(c, base, true);
                                 if fuel <= 0 {
                                     return Slice::Yield;
                                 }
@@ -421,20 +467,22 @@ impl<'gc> Root<'gc> {
                     }
                     Op::Return | Op::ReturnLocal(_) => {
                         let v = match op {
-                            Op::ReturnLocal(i) => self.stack[base + i as usize],
-                            _ => self.pop(),
+                            Op::ReturnLocal(i) => self.slot(base + i as usize),
+                            _ => self.pop_fast(),
                         };
                         // Returning into another frame: the value replaces the callee slot.
                         if self.frames.len() > 1 {
                             let at = base - 1;
                             self.frames.pop();
                             self.stack.truncate(at + 1);
-                            self.stack[at] = v;
+                            self.set_slot(at, v);
                             if let Some(f) = self.frames.last() {
                                 closure = f.closure;
-                                code = &Gc::as_ref(closure.proto).proto.code;
+                                let cpo: &'gc ProtoObj<'gc> = Gc::as_ref(closure.proto);
+                                code = &cpo.proto.code;
                                 base = f.base as usize;
                                 pc = f.pc as usize;
+                                self.ensure_room(cpo.max_temps as usize);
                             }
                             continue;
                         }
@@ -444,28 +492,41 @@ impl<'gc> Root<'gc> {
                         }
                     }
                     Op::Prim(p, argc) => {
+                        // The verifier guarantees `argc` operands on the stack.
                         let n = argc as usize;
                         let len = self.stack.len();
-                        if n == 2 && len >= 2 {
-                            if let (Value::Int(x), Value::Int(y)) =
-                                (self.stack[len - 2], self.stack[len - 1])
-                            {
-                                fixnum2!(p, x, y, |v| {
+                        match n {
+                            2 => {
+                                let (a, b) = (self.slot(len - 2), self.slot(len - 1));
+                                if let (Value::Int(x), Value::Int(y)) = (a, b) {
+                                    fixnum2!(p, x, y, |v| {
+                                        self.stack.truncate(len - 1);
+                                        self.set_slot(len - 2, v);
+                                        continue;
+                                    });
+                                }
+                                if let Some(v) = prim2(mc, p, a, b) {
                                     self.stack.truncate(len - 1);
-                                    self.stack[len - 2] = v;
+                                    self.set_slot(len - 2, v);
                                     continue;
-                                });
+                                }
                             }
-                        }
-                        let fast = match n {
-                            1 => prim1(mc, p, self.stack[len - 1]),
-                            2 => prim2(mc, p, self.stack[len - 2], self.stack[len - 1]),
-                            _ => None,
-                        };
-                        if let Some(v) = fast {
-                            self.stack.truncate(len - n + 1);
-                            self.stack[len - n] = v;
-                            continue;
+                            1 => {
+                                if let Some(v) = prim1(mc, p, self.slot(len - 1)) {
+                                    self.set_slot(len - 1, v);
+                                    continue;
+                                }
+                            }
+                            _ if n > 0 && p == Prim::List => {
+                                let mut acc = Value::Nil;
+                                for k in (len - n..len).rev() {
+                                    acc = Value::cons(mc, self.slot(k), acc);
+                                }
+                                self.stack.truncate(len - n + 1);
+                                self.set_slot(len - n, acc);
+                                continue;
+                            }
+                            _ => {}
                         }
                         self.save_pc(pc);
                         match self.prim_slow(mc, p, n) {
@@ -475,12 +536,12 @@ impl<'gc> Root<'gc> {
                         }
                     }
                     Op::PrimL(p, i) => {
-                        let a = self.stack[base + i as usize];
+                        let a = self.slot(base + i as usize);
                         if let Some(v) = prim1(mc, p, a) {
-                            self.stack.push(v);
+                            self.push_fast(v);
                             continue;
                         }
-                        self.stack.push(a);
+                        self.push_fast(a);
                         self.save_pc(pc);
                         match self.prim_slow(mc, p, 1) {
                             Flow::Continue => {}
@@ -489,25 +550,25 @@ impl<'gc> Root<'gc> {
                         }
                     }
                     Op::PrimLL(p, i, j) => {
-                        let a = self.stack[base + i as usize];
-                        let b = self.stack[base + j as usize];
-                        if let (Value::Int(x), Value::Int(y)) = (a, b) {
-                            fixnum2!(p, x, y, |v| {
-                                self.stack.push(v);
-                                continue;
-                            });
-                        }
-                        match self.prim2_on(mc, p, a, b, pc) {
-                            Flow::Continue => {}
-                            Flow::End(s) => return s,
-                            Flow::Reload => continue 'reload,
-                        }
+                        let a = self.slot(base + i as usize);
+                        let b = self.slot(base + j as usize);
+                        prim2_arm!(self, mc, p, a, b, pc, 'reload);
+                    }
+                    Op::PrimSL(p, j) => {
+                        let a = self.pop_fast();
+                        let b = self.slot(base + j as usize);
+                        prim2_arm!(self, mc, p, a, b, pc, 'reload);
+                    }
+                    Op::PrimSC(p, k) => {
+                        let a = self.pop_fast();
+                        let b = constant(closure, k as usize);
+                        prim2_arm!(self, mc, p, a, b, pc, 'reload);
                     }
                     Op::PrimLI(p, i, k) => {
-                        let a = self.stack[base + i as usize];
+                        let a = self.slot(base + i as usize);
                         if let Value::Int(x) = a {
                             fixnum2!(p, x, k as i64, |v| {
-                                self.stack.push(v);
+                                self.push_fast(v);
                                 continue;
                             });
                         }
@@ -518,14 +579,15 @@ impl<'gc> Root<'gc> {
                         }
                     }
                     Op::JumpIfFalseL(p, i, off) => {
-                        let a = self.stack[base + i as usize];
+                        let a = self.slot(base + i as usize);
                         let v = match prim1(mc, p, a) {
                             Some(v) => v,
                             None => {
+                                // One past the verified depth: checked.
                                 self.stack.push(a);
                                 self.save_pc(pc);
                                 match self.prim_slow(mc, p, 1) {
-                                    Flow::Continue => self.pop(),
+                                    Flow::Continue => self.pop_fast(),
                                     Flow::End(s) => return s,
                                     Flow::Reload => continue 'reload,
                                 }
@@ -536,27 +598,27 @@ impl<'gc> Root<'gc> {
                         }
                     }
                     Op::JumpIfFalseLL(p, i, j, off) => {
-                        let a = self.stack[base + i as usize];
-                        let b = self.stack[base + j as usize];
-                        if let (Value::Int(x), Value::Int(y)) = (a, b) {
-                            if let Some(t) = fixnum_test(p, x, y) {
-                                if !t {
-                                    pc = (pc as i64 + off as i64) as usize;
-                                }
-                                continue;
-                            }
-                        }
-                        let v = match self.test2_on(mc, p, a, b, pc) {
-                            Ok(v) => v,
-                            Err(Flow::End(s)) => return s,
-                            Err(_) => continue 'reload,
-                        };
-                        if let Value::Bool(false) = v {
-                            pc = (pc as i64 + off as i64) as usize;
-                        }
+                        let a = self.slot(base + i as usize);
+                        let b = self.slot(base + j as usize);
+                        test2_arm!(self, mc, p, a, b, pc, off, 'reload);
+                    }
+                    Op::JumpIfFalseSL(p, j, off) => {
+                        let a = self.pop_fast();
+                        let b = self.slot(base + j as usize);
+                        test2_arm!(self, mc, p, a, b, pc, off, 'reload);
+                    }
+                    Op::JumpIfFalseSC(p, k, off) => {
+                        let a = self.pop_fast();
+                        let b = constant(closure, k as usize);
+                        test2_arm!(self, mc, p, a, b, pc, off, 'reload);
+                    }
+                    Op::JumpIfFalseLC(p, i, k, off) => {
+                        let a = self.slot(base + i as usize);
+                        let b = constant(closure, k as usize);
+                        test2_arm!(self, mc, p, a, b, pc, off, 'reload);
                     }
                     Op::JumpIfFalseLI(p, i, k, off) => {
-                        let a = self.stack[base + i as usize];
+                        let a = self.slot(base + i as usize);
                         if let Value::Int(x) = a {
                             if let Some(t) = fixnum_test(p, x, k as i64) {
                                 if !t {
@@ -628,11 +690,6 @@ impl<'gc> Root<'gc> {
     #[inline(never)]
     fn prim_slow(&mut self, mc: &Mutation<'gc>, p: Prim, n: usize) -> Flow {
         let args_start = self.stack.len() - n;
-        if let Some(v) = primn(mc, p, &self.stack[args_start..]) {
-            self.stack.truncate(args_start);
-            self.stack.push(v);
-            return Flow::Continue;
-        }
         let slot = self
             .st
             .host
@@ -667,6 +724,69 @@ impl<'gc> Root<'gc> {
         }
     }
 
+    // The dispatch loop's stack access without bounds or capacity checks. What makes it
+    // sound: every prototype is verified before it runs (eta_compiler::verify), so an
+    // instruction finds the operands it takes on the stack and addresses only the frame's
+    // local slots, and a frame never holds more than its prototype's `max_temps`
+    // temporaries above its locals. Room for those is reserved whenever control enters
+    // or comes back to a frame (`push_frame`, `ensure_room` at 'reload and after an
+    // inline return). A raise that returns into a frame can leave one value more than the
+    // verifier counted (a failed test, `set!` of an undefined global, the heap limit);
+    // since control always comes back through one of those points, the room reserved
+    // there covers it. Nothing ever truncates the stack below the top frame's locals.
+
+    /// Makes sure `extra` more values can be pushed without reallocating.
+    #[inline(always)]
+    fn ensure_room(&mut self, extra: usize) {
+        if self.stack.capacity() - self.stack.len() < extra {
+            self.reserve_stack(self.stack.len() + extra);
+        }
+    }
+
+    /// Pushes onto the reserved room of the running frame.
+    #[inline(always)]
+    fn push_fast(&mut self, v: Value<'gc>) {
+        let len = self.stack.len();
+        debug_assert!(len < self.stack.capacity());
+        // SAFETY: the frame's room is reserved (see above), so `len < capacity`; Value is
+        // Copy, so writing it and growing the length is all a push does.
+        unsafe {
+            self.stack.as_mut_ptr().add(len).write(v);
+            self.stack.set_len(len + 1);
+        }
+    }
+
+    /// Pops an operand the verifier guarantees is there.
+    #[inline(always)]
+    fn pop_fast(&mut self) -> Value<'gc> {
+        debug_assert!(!self.stack.is_empty());
+        // SAFETY: verified code pops only temporaries it pushed, so the stack is not
+        // empty and the slot below the length is initialised; Value is Copy.
+        unsafe {
+            let len = self.stack.len() - 1;
+            self.stack.set_len(len);
+            *self.stack.as_ptr().add(len)
+        }
+    }
+
+    /// Reads stack slot `i`: a local of the running frame or one of its operands.
+    #[inline(always)]
+    fn slot(&self, i: usize) -> Value<'gc> {
+        debug_assert!(i < self.stack.len());
+        // SAFETY: verified code addresses only the frame's locals (below `base +
+        // nlocals`, which the stack never drops below while the frame runs) and the
+        // operands it pushed, so `i < len`.
+        unsafe { *self.stack.get_unchecked(i) }
+    }
+
+    /// Writes stack slot `i` (see [`Root::slot`]).
+    #[inline(always)]
+    fn set_slot(&mut self, i: usize, v: Value<'gc>) {
+        debug_assert!(i < self.stack.len());
+        // SAFETY: as for `slot`.
+        unsafe { *self.stack.get_unchecked_mut(i) = v }
+    }
+
     #[inline]
     fn pop(&mut self) -> Value<'gc> {
         self.stack.pop().unwrap_or(Value::Unspecified)
@@ -682,23 +802,40 @@ impl<'gc> Root<'gc> {
     /// Pushes a frame for closure `c` whose arguments (already checked against its arity)
     /// start at stack index `base`, with room for `nlocals` locals.
     #[inline(always)]
-    fn push_frame(&mut self, c: Gc<'gc, Closure<'gc>>, base: usize, nlocals: usize) {
+    fn push_frame(&mut self, c: Gc<'gc, Closure<'gc>>, base: usize, replace: bool) {
         // Restore the configured limit once a handled limit error has unwound.
         let host = &mut self.st.host;
         if host.depth_limit != host.max_depth {
             restore_depth_limit(host, self.frames.len());
         }
-        // The arguments are already in place: only extra locals need slots (Vec::resize
-        // is an out-of-line call even when it has nothing to do).
-        let top = base + nlocals;
-        if top > self.stack.len() {
-            self.stack.resize(top, Value::Undefined);
+        let cpo: &ProtoObj<'gc> = Gc::as_ref(c.proto);
+        // Room for the frame's locals and temporaries, so that the dispatch loop can
+        // push without checking.
+        let need = base + cpo.frame_size as usize;
+        if self.stack.capacity() < need {
+            self.reserve_stack(need);
         }
-        self.frames.push(Frame {
+        // The arguments are already in place: only extra locals need slots.
+        let top = base + cpo.nlocals as usize;
+        while self.stack.len() < top {
+            self.push_fast(Value::Undefined);
+        }
+        let f = Frame {
             closure: c,
             pc: 0,
             base: base as u32,
-        });
+        };
+        match self.frames.last_mut() {
+            Some(t) if replace => *t = f,
+            _ => self.frames.push(f),
+        }
+    }
+
+    /// Grows the value stack's capacity to at least `need` values.
+    #[cold]
+    #[inline(never)]
+    fn reserve_stack(&mut self, need: usize) {
+        self.stack.reserve(need.saturating_sub(self.stack.len()));
     }
 
     /// Returns `v` from the top frame. `Some` when the run is over.
@@ -935,7 +1072,7 @@ impl<'gc> Root<'gc> {
             self.stack.truncate(base + nreq);
             self.stack.push(extra);
         }
-        self.push_frame(c, base, proto.nlocals as usize);
+        self.push_frame(c, base, false);
         for &i in &proto.boxed_params {
             let slot = base + i as usize;
             self.stack[slot] = Value::Cell(Gc::new(mc, Lock::new(self.stack[slot])));
@@ -1221,18 +1358,6 @@ fn prim2<'gc>(mc: &Mutation<'gc>, p: Prim, a: Value<'gc>, b: Value<'gc>) -> Opti
     }
 }
 
-/// The fast path of a primitive with more than two operands: `list`. Called from
-/// `prim_slow`, out of the dispatch loop: merged into the loop's own fast path, its
-/// result made the loop keep every primitive's result in memory, where the store of its
-/// two words stalled the load that copies it to the stack.
-#[inline(always)]
-fn primn<'gc>(mc: &Mutation<'gc>, p: Prim, args: &[Value<'gc>]) -> Option<Value<'gc>> {
-    match p {
-        Prim::List if !args.is_empty() => Some(Value::list(mc, args.iter().copied())),
-        _ => None,
-    }
-}
-
 /// Puts the depth limit back to the configured one once the frames of a handled limit
 /// error have unwound (out of line: the limit is raised only while one is handled).
 #[cold]
@@ -1243,10 +1368,14 @@ fn restore_depth_limit(host: &mut Host, depth: usize) {
     }
 }
 
-/// The constants of a running closure's code.
+/// Constant `i` of a running closure's code.
 #[inline(always)]
-fn consts<'gc>(c: Gc<'gc, Closure<'gc>>) -> &'gc [Value<'gc>] {
-    &Gc::as_ref(Gc::as_ref(c).proto).consts
+fn constant<'gc>(c: Gc<'gc, Closure<'gc>>, i: usize) -> Value<'gc> {
+    let consts = &Gc::as_ref(Gc::as_ref(c).proto).consts;
+    debug_assert!(i < consts.len());
+    // SAFETY: the prototype was verified (every constant operand is below the length of
+    // its constant table) and the loader made one value per entry of that table.
+    unsafe { *consts.get_unchecked(i) }
 }
 
 /// The captured values of a running closure.

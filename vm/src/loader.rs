@@ -4,21 +4,42 @@ use crate::closure::ProtoObj;
 use crate::interp::Ctx;
 use crate::value::{Pair, Value};
 use eta_compiler::proto::{Literal, Prototype};
+use eta_compiler::verify::{verify_tree, VerifiedTree, VerifyError};
 use gc_arena::Gc;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-/// Loads a prototype and all its children.
-pub fn load_proto<'gc>(ctx: &mut Ctx<'_, 'gc>, proto: &Arc<Prototype>) -> Gc<'gc, ProtoObj<'gc>> {
+/// Verifies a prototype tree (the dispatch loop runs it without bounds checks, see
+/// `eta_compiler::verify`) and loads it with all its children.
+pub fn load_proto<'gc>(
+    ctx: &mut Ctx<'_, 'gc>,
+    proto: &Arc<Prototype>,
+) -> Result<Gc<'gc, ProtoObj<'gc>>, VerifyError> {
+    let verified = verify_tree(proto)?;
+    Ok(load_verified(ctx, proto, &verified))
+}
+
+/// Loads a verified prototype and its children (the recursion is bounded by the
+/// verifier's nesting limit).
+fn load_verified<'gc>(
+    ctx: &mut Ctx<'_, 'gc>,
+    proto: &Arc<Prototype>,
+    verified: &VerifiedTree,
+) -> Gc<'gc, ProtoObj<'gc>> {
     let consts: Vec<Value<'gc>> = proto.consts.iter().map(|l| literal(ctx, l)).collect();
-    let children: Vec<Gc<'gc, ProtoObj<'gc>>> =
-        proto.children.iter().map(|c| load_proto(ctx, c)).collect();
+    let children: Vec<Gc<'gc, ProtoObj<'gc>>> = proto
+        .children
+        .iter()
+        .zip(&verified.children)
+        .map(|(c, v)| load_verified(ctx, c, v))
+        .collect();
     Gc::new(
         ctx.mc,
         ProtoObj::new(
             proto.clone(),
             consts.into_boxed_slice(),
             children.into_boxed_slice(),
+            verified.proto.max_temps,
         ),
     )
 }

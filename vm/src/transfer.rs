@@ -622,7 +622,8 @@ pub fn rebuild<'gc>(ctx: &mut Ctx<'_, 'gc>, image: Image) -> Result<Value<'gc>, 
     let mut protos: Vec<Gc<'gc, ProtoObj<'gc>>> = Vec::with_capacity(image.protos.len());
     for p in image.protos {
         let p = rewrite(p, &slot_map, &file_map)?;
-        protos.push(load_proto(ctx, &Arc::new(p)));
+        let po = load_proto(ctx, &Arc::new(p)).map_err(|e| e.to_string())?;
+        protos.push(po);
     }
     let mut b = Builder {
         objects: image.objects,
@@ -768,6 +769,11 @@ impl<'gc> Builder<'gc> {
                     .protos
                     .get(proto as usize)
                     .ok_or("bad prototype index")?;
+                // The dispatch loop reads captured values unchecked, by the verified
+                // prototype's capture count.
+                if upvals.len() != po.proto.captures.len() {
+                    return Err("closure's captured values do not match its code".into());
+                }
                 let mut vals = Vec::with_capacity(upvals.len());
                 for u in &upvals {
                     vals.push(match u {

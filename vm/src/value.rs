@@ -33,6 +33,7 @@ impl<'gc> Pair<'gc> {
     }
 
     /// `set-cdr!` with the write barrier.
+    #[inline]
     pub fn set_cdr(mc: &Mutation<'gc>, p: Gc<'gc, Pair<'gc>>, v: Value<'gc>) {
         gc_arena::barrier::unlock!(Gc::write(mc, p), Pair, cdr).set(v);
     }
@@ -323,8 +324,24 @@ impl<'gc> Value<'gc> {
     }
 
     /// Whether two values are `eq?`.
-    #[inline]
+    #[inline(always)]
     pub fn is_eq(self, other: Value<'gc>) -> bool {
+        // Values of different kinds are never `eq?`; symbols, pairs and fixnums, the
+        // common operands, are decided inline.
+        if std::mem::discriminant(&self) != std::mem::discriminant(&other) {
+            return false;
+        }
+        match (self, other) {
+            (Value::Sym(a), Value::Sym(b)) => Gc::ptr_eq(a, b),
+            (Value::Pair(a), Value::Pair(b)) => Gc::ptr_eq(a, b),
+            (Value::Int(a), Value::Int(b)) => a == b,
+            _ => self.is_eq_same_kind(other),
+        }
+    }
+
+    /// `eq?` on two values of the same kind (the general case of [`Value::is_eq`]).
+    #[inline(never)]
+    fn is_eq_same_kind(self, other: Value<'gc>) -> bool {
         use Value::*;
         match (self, other) {
             (Nil, Nil) | (Unspecified, Unspecified) | (Eof, Eof) | (Undefined, Undefined) => true,

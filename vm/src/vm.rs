@@ -265,7 +265,17 @@ impl Vm {
                     mc,
                     st: &mut root.st,
                 };
-                let po = load_proto(&mut ctx, &proto);
+                let po = match load_proto(&mut ctx, &proto) {
+                    Ok(po) => po,
+                    Err(e) => {
+                        // Compiled code always verifies: this is a compiler bug.
+                        let e = Error::new(tags::INTERNAL, format!("invalid bytecode: {e}"));
+                        if let Error::Runtime(r) = e {
+                            root.st.uncaught = Some(root.make_condition(mc, *r));
+                        }
+                        return Some(Slice::Uncaught);
+                    }
+                };
                 let clo = Value::Closure(Gc::new(
                     mc,
                     Closure {

@@ -622,6 +622,8 @@ pub fn prim_for(name: &str, argc: usize) -> Option<Prim> {
         ("vector-set!", 3) => Prim::VectorSet,
         ("zero?", 1) => Prim::IsZero,
         ("list", 1..=255) => Prim::List,
+        ("%map-begin", 1) => Prim::MapBegin,
+        ("%map-end", 2) => Prim::MapEnd,
         _ => return None,
     })
 }
@@ -650,6 +652,8 @@ pub fn prim_name(p: Prim) -> &'static str {
         Prim::VectorSet => "vector-set!",
         Prim::IsZero => "zero?",
         Prim::List => "list",
+        Prim::MapBegin => "%map-begin",
+        Prim::MapEnd => "%map-end",
     }
 }
 

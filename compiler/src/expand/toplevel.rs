@@ -195,7 +195,7 @@ fn compile_items(
         None => seq.push(Expr::Const(Literal::Unspecified)),
     }
     cx.unit.lambdas[0].body = Expr::Seq(seq);
-    Ok(codegen::generate(&cx.unit, hidden))
+    codegen::generate(&cx.unit, hidden)
 }
 
 /// Defines a global `name` in global scope `scope` (or a builtin in the base scope).

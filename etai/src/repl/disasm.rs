@@ -95,20 +95,25 @@ fn arity(proto: &Prototype) -> String {
 fn comment(proto: &Prototype, pc: usize, op: &Op, global_name: &dyn Fn(u32) -> String) -> String {
     match op {
         Op::GlobalRef(g) | Op::GlobalSet(g) | Op::GlobalDef(g) => global_name(*g),
-        Op::Const(i) => proto
-            .consts
-            .get(*i as usize)
-            .map(|c| {
-                let mut s = String::new();
-                super::literal::write_literal(&mut s, c, MAX_CONST * 4);
-                truncate(s)
-            })
-            .unwrap_or_default(),
+        Op::Const(_) | Op::PrimSC(..) | Op::JumpIfFalseSC(..) | Op::JumpIfFalseLC(..) => {
+            let k = match *op {
+                Op::Const(i) | Op::PrimSC(_, i) => i,
+                Op::JumpIfFalseSC(_, k, _) => u32::from(k),
+                Op::JumpIfFalseLC(_, _, k, _) => u32::from(k),
+                _ => 0,
+            };
+            let lit = constant(proto, k);
+            match op.jump_offset() {
+                Some(off) => format!("{lit}, -> {}", pc as i64 + 1 + i64::from(off)),
+                None => lit,
+            }
+        }
         Op::Jump(_)
         | Op::JumpIfFalse(_)
         | Op::JumpIfFalseL(..)
         | Op::JumpIfFalseLL(..)
-        | Op::JumpIfFalseLI(..) => {
+        | Op::JumpIfFalseLI(..)
+        | Op::JumpIfFalseSL(..) => {
             let off = op.jump_offset().unwrap_or(0);
             let target = pc as i64 + 1 + i64::from(off);
             format!("-> {target}")
@@ -120,6 +125,19 @@ fn comment(proto: &Prototype, pc: usize, op: &Op, global_name: &dyn Fn(u32) -> S
             .unwrap_or_default(),
         _ => String::new(),
     }
+}
+
+/// Constant `k` of `proto`, written and truncated.
+fn constant(proto: &Prototype, k: u32) -> String {
+    proto
+        .consts
+        .get(k as usize)
+        .map(|c| {
+            let mut s = String::new();
+            super::literal::write_literal(&mut s, c, MAX_CONST * 4);
+            truncate(s)
+        })
+        .unwrap_or_default()
 }
 
 fn truncate(s: String) -> String {

@@ -226,6 +226,13 @@ fn stack_underflow() -> TestResult {
     )?;
     underflow(vec![Op::Prim(Prim::List, 255), Op::Return], 0, 255, 0)?;
     underflow(vec![Op::Return], 0, 1, 0)?;
+    underflow(vec![Op::PrimSL(Prim::Cons, 0), Op::Return], 0, 1, 0)?;
+    underflow(
+        vec![Op::JumpIfFalseSL(Prim::Eq, 0, 0), Op::Nil, Op::Return],
+        0,
+        1,
+        0,
+    )?;
     underflow(vec![Op::Pop, Op::ReturnLocal(0)], 0, 1, 0)?;
     underflow(vec![Op::LocalSet(0), Op::ReturnLocal(0)], 0, 1, 0)?;
     underflow(vec![Op::JumpIfFalse(0), Op::ReturnLocal(0)], 0, 1, 0)?;
@@ -258,6 +265,7 @@ fn index_operands_out_of_range() -> TestResult {
     local(Op::JumpIfFalseLL(Prim::Lt, 2, 1, 0), 2)?;
     local(Op::JumpIfFalseLL(Prim::Lt, 1, 2, 0), 2)?;
     local(Op::JumpIfFalseLI(Prim::Lt, 200, 1, 0), 200)?;
+    local(Op::JumpIfFalseLC(Prim::Eq, 2, 0, 0), 2)?;
 
     for op in [
         Op::UpvalRef(1),
@@ -298,6 +306,22 @@ fn index_operands_out_of_range() -> TestResult {
     )?;
     p.code[0] = Op::Const(0);
     assert_eq!(temps(&p)?, 1);
+    for op in [
+        Op::PrimSC(Prim::Eq, 1),
+        Op::JumpIfFalseSC(Prim::Eq, 1, 0),
+        Op::JumpIfFalseLC(Prim::Eq, 0, 1, 0),
+    ] {
+        let mut p = proto(1, 1, vec![Op::Nil, op, Op::Return]);
+        p.consts = vec![Literal::Int(1)];
+        fails_with(
+            &p,
+            Some(1),
+            VerifyErrorKind::ConstOutOfRange {
+                index: 1,
+                nconsts: 1,
+            },
+        )?;
+    }
 
     let mut p = proto(0, 0, vec![Op::Closure(1), Op::Return]);
     p.children = vec![Arc::new(proto(0, 0, vec![Op::Unspec, Op::Return]))];

@@ -30,7 +30,7 @@ impl Rng {
 
 fn random_op(r: &mut Rng) -> Op {
     let p = Prim::ALL[r.below(Prim::ALL.len() as u64) as usize];
-    match r.below(36) {
+    match r.below(41) {
         0 => Op::Const(r.small().into()),
         1 => Op::Fixnum(1),
         2 => Op::Nil,
@@ -65,6 +65,11 @@ fn random_op(r: &mut Rng) -> Op {
         32 => Op::PrimLI(p, r.small(), 1),
         33 => Op::JumpIfFalseL(p, r.small(), r.offset()),
         34 => Op::JumpIfFalseLL(p, r.small() as u8, r.small() as u8, r.offset()),
+        35 => Op::PrimSL(p, r.small()),
+        36 => Op::PrimSC(p, r.small().into()),
+        37 => Op::JumpIfFalseSL(p, r.small(), r.offset()),
+        38 => Op::JumpIfFalseSC(p, r.small(), r.offset()),
+        39 => Op::JumpIfFalseLC(p, r.small() as u8, r.small() as u8, r.offset()),
         _ => Op::JumpIfFalseLI(p, r.small() as u8, 1, r.offset()),
     }
 }
@@ -94,6 +99,7 @@ fn run_checked(p: &Prototype, max_temps: u32, r: &mut Rng) -> Result<(), String>
     let (mut pc, mut depth) = (0usize, 0u32);
     let local = |s: u16| (s < p.nlocals).then_some(()).ok_or(format!("local {s}"));
     let upval = |u: u16| p.captures.get(usize::from(u)).map(|_| ()).ok_or("upvalue");
+    let constant = |k: u32| p.consts.get(k as usize).map(|_| ()).ok_or("constant");
     for c in &p.children {
         for cap in &c.captures {
             match *cap {
@@ -164,6 +170,27 @@ fn run_checked(p: &Prototype, max_temps: u32, r: &mut Rng) -> Result<(), String>
             }
             Op::JumpIfFalseLI(_, s, _, _) => {
                 local(s.into())?;
+                (0, 0, r.below(2) == 0, false)
+            }
+            Op::PrimSL(_, s) => {
+                local(s)?;
+                (1, 1, false, false)
+            }
+            Op::PrimSC(_, k) => {
+                constant(k)?;
+                (1, 1, false, false)
+            }
+            Op::JumpIfFalseSL(_, s, _) => {
+                local(s)?;
+                (1, 0, r.below(2) == 0, false)
+            }
+            Op::JumpIfFalseSC(_, k, _) => {
+                constant(k.into())?;
+                (1, 0, r.below(2) == 0, false)
+            }
+            Op::JumpIfFalseLC(_, s, k, _) => {
+                local(s.into())?;
+                constant(k.into())?;
                 (0, 0, r.below(2) == 0, false)
             }
             Op::Call(n) => (u32::from(n) + 1, 1, false, false),
