@@ -11,6 +11,7 @@ pub mod equivalence;
 pub mod eval;
 pub mod hashmaps;
 pub mod io;
+pub mod loops;
 pub mod net;
 pub mod numbers;
 pub mod os;
@@ -33,6 +34,7 @@ pub fn all_natives() -> Vec<&'static [eta_vm::Native]> {
         equivalence::NATIVES,
         eval::NATIVES,
         pairs::NATIVES,
+        loops::NATIVES,
         numbers::NATIVES,
         io::NATIVES,
         io::output::NATIVES,

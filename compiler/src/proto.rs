@@ -226,6 +226,13 @@ pub enum Op {
     /// A two-argument primitive on local slot `i` (unboxed) and constant `k`, then
     /// `JumpIfFalse(off)` (slot and constant below 256): `(eq? x 'done)`.
     JumpIfFalseLC(Prim, u8, u8, i32),
+    /// The step of a loop over a list: pushes local `f`, then the car of the pair in local
+    /// `l`, and sets `l` to its cdr (a `Call(1)` follows). Used by the hand-assembled
+    /// loops of `map` and `for-each` (builtins' loops.rs).
+    MapArgs(u16, u16),
+    /// Pops a value, conses it onto local `acc` and jumps by `off` (back to the loop's
+    /// test): the collecting end of `map`'s loop.
+    MapCollect(u16, i32),
 }
 
 impl Op {
@@ -239,7 +246,8 @@ impl Op {
             | Op::JumpIfFalseLI(_, _, _, off)
             | Op::JumpIfFalseSL(_, _, off)
             | Op::JumpIfFalseSC(_, _, off)
-            | Op::JumpIfFalseLC(_, _, _, off) => Some(off),
+            | Op::JumpIfFalseLC(_, _, _, off)
+            | Op::MapCollect(_, off) => Some(off),
             _ => None,
         }
     }
@@ -255,6 +263,7 @@ impl Op {
             Op::JumpIfFalseSL(p, i, _) => Op::JumpIfFalseSL(p, i, off),
             Op::JumpIfFalseSC(p, k, _) => Op::JumpIfFalseSC(p, k, off),
             Op::JumpIfFalseLC(p, i, k, _) => Op::JumpIfFalseLC(p, i, k, off),
+            Op::MapCollect(acc, _) => Op::MapCollect(acc, off),
             other => other,
         }
     }

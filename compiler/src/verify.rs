@@ -402,7 +402,8 @@ fn check_operands(proto: &Prototype, pc: usize, op: Op) -> Result<(), VerifyErro
         Op::PrimSC(_, k) => constant(k),
         Op::JumpIfFalseSC(_, k, _) => constant(k.into()),
         Op::JumpIfFalseLC(_, s, k, _) => local(s.into()).and_then(|()| constant(k.into())),
-        Op::PrimLL(_, a, b) => local(a).and_then(|()| local(b)),
+        Op::PrimLL(_, a, b) | Op::MapArgs(a, b) => local(a).and_then(|()| local(b)),
+        Op::MapCollect(s, _) => local(s),
         Op::JumpIfFalseLL(_, a, b, _) => local(a.into()).and_then(|()| local(b.into())),
         Op::JumpIfFalseLI(_, s, _, _) => local(s.into()),
         Op::UpvalRef(i) | Op::UpvalBoxRef(i) | Op::UpvalBoxRefChecked(i) | Op::UpvalBoxSet(i) => {
@@ -487,6 +488,8 @@ fn effect(op: Op) -> (u32, u32, Flow) {
         Op::JumpIfFalse(_) => (1, 0, Flow::Branch),
         Op::MakeBox(_) => (0, 0, Flow::Next),
         Op::Jump(_) => (0, 0, Flow::Jump),
+        Op::MapArgs(..) => (0, 2, Flow::Next),
+        Op::MapCollect(..) => (1, 0, Flow::Jump),
         Op::JumpIfFalseL(..)
         | Op::JumpIfFalseLL(..)
         | Op::JumpIfFalseLI(..)

@@ -373,6 +373,68 @@ fn procedures_beyond_the_bytecode_limits_are_compile_errors() -> TestResult {
     Ok(())
 }
 
+/// Runs `etai -e PROGRAM`, reads the first two bytes of its output, closes the pipe and
+/// waits for it to end: its status and standard error.
+fn run_with_output_closed(
+    program: &str,
+) -> Result<(Option<i32>, String), Box<dyn std::error::Error>> {
+    let mut child = etai()
+        .args(["-e", program])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()?;
+    let mut out = child.stdout.take().ok_or("no stdout")?;
+    let mut first = [0u8; 2];
+    out.read_exact(&mut first)?;
+    assert_eq!(&first, b"0\n");
+    drop(out);
+    let mut err = child.stderr.take().ok_or("no stderr")?;
+    let err_reader = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = err.read_to_string(&mut s);
+        s
+    });
+    let start = Instant::now();
+    let status = loop {
+        if let Some(st) = child.try_wait()? {
+            break st;
+        }
+        if start.elapsed() > DEADLINE {
+            child.kill()?;
+            return Err("etai kept running after its standard output was closed".into());
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    let stderr = err_reader.join().map_err(|_| "stderr reader panicked")?;
+    Ok((status.code(), stderr))
+}
+
+#[test]
+fn a_closed_standard_output_stops_the_program() -> TestResult {
+    // `etai prog | head -1`: once the reader is gone, writing raises a file error
+    // instead of the program printing forever into nothing.
+    let (status, stderr) =
+        run_with_output_closed("(let loop ((i 0)) (display i) (newline) (loop (+ i 1)))")?;
+    assert_eq!(status, Some(1), "{stderr}");
+    assert!(
+        stderr.starts_with("error[runtime.file-error]: display: standard output: Broken pipe"),
+        "{stderr}"
+    );
+    // The error is catchable, and every later write raises it again.
+    let (status, stderr) = run_with_output_closed(
+        "(define (say s) (write-string s (current-error-port)))
+         (let loop ((i 0))
+           (if (pair? (catch 'runtime.file-error (begin (display i) (newline) #f)))
+               (begin (say \"caught\n\")
+                      (if (pair? (catch 'runtime.file-error (display 1))) (say \"again\n\"))
+                      (exit 3))
+               (loop (+ i 1))))",
+    )?;
+    assert_eq!((status, stderr.as_str()), (Some(3), "caught\nagain\n"));
+    Ok(())
+}
+
 #[test]
 fn no_colour_when_stderr_is_not_a_terminal() -> TestResult {
     let mut cmd = etai();

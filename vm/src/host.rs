@@ -36,6 +36,9 @@ pub struct Host {
     pub captures: u64,
     /// Buffered standard output.
     pub stdout: Vec<u8>,
+    /// Why standard output can no longer be written (a closed pipe, a full disk): set by
+    /// [`Host::flush_out`], reported to the program by the output builtins.
+    pub stdout_failed: Option<std::io::Error>,
     /// Flush standard output at every newline (actors, terminals).
     pub line_flush: bool,
     /// Whether everything written to standard output so far ends with a newline (the
@@ -84,6 +87,7 @@ impl Host {
             run_id: 0,
             captures: 0,
             stdout: Vec::with_capacity(8192),
+            stdout_failed: None,
             line_flush: false,
             out_line_start: true,
             interrupt: Arc::new(AtomicBool::new(false)),
@@ -120,9 +124,11 @@ impl Host {
             return;
         }
         let mut out = std::io::stdout().lock();
-        // A closed stdout (broken pipe) must not crash the interpreter.
-        let _ = out.write_all(&self.stdout);
-        let _ = out.flush();
+        // A closed stdout (`etai prog | head`) must not crash the interpreter; the output
+        // builtins raise the error (`stdout_failed`) so that the program stops writing.
+        if let Err(e) = out.write_all(&self.stdout).and_then(|()| out.flush()) {
+            self.stdout_failed.get_or_insert(e);
+        }
         self.stdout.clear();
     }
 

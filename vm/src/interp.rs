@@ -339,6 +339,40 @@ impl<'gc> Root<'gc> {
                         }
                         pc = (pc as i64 + off as i64) as usize;
                     }
+                    Op::MapArgs(f, l) => {
+                        let fv = self.slot(base + f as usize);
+                        match self.slot(base + l as usize) {
+                            Value::Pair(p) => {
+                                self.push_fast(fv);
+                                self.push_fast(p.car.get());
+                                self.set_slot(base + l as usize, p.cdr.get());
+                            }
+                            other => {
+                                // The loops that use this test `pair?` first; other code
+                                // gets `car`'s error, raised where the verifier counted
+                                // the second value so that the depth stays as counted.
+                                self.push_fast(fv);
+                                self.save_pc(pc);
+                                let e = Error::type_error("car", "pair", other);
+                                match self.raise_error(mc, e, self.stack.len()) {
+                                    Flow::End(s) => return s,
+                                    _ => continue 'reload,
+                                }
+                            }
+                        }
+                    }
+                    Op::MapCollect(acc, off) => {
+                        let v = self.pop_fast();
+                        let at = base + acc as usize;
+                        let list = Value::cons(mc, v, self.slot(at));
+                        self.set_slot(at, list);
+                        pc = (pc as i64 + off as i64) as usize;
+                        fuel -= CALL_COST;
+                        if fuel <= 0 {
+                            self.save_pc(pc);
+                            return Slice::Yield;
+                        }
+                    }
                     Op::JumpIfFalse(off) => {
                         if let Value::Bool(false) = self.pop_fast() {
                             pc = (pc as i64 + off as i64) as usize;

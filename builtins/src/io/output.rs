@@ -22,7 +22,7 @@ pub fn port_write<'gc>(
         None => Err(closed(who)),
         Some(PortData::Stdout) => {
             ctx.st.host.write_out(text);
-            Ok(())
+            stdout_status(ctx, who)
         }
         Some(PortData::Stderr) => {
             ctx.st.host.flush_out();
@@ -39,6 +39,16 @@ pub fn port_write<'gc>(
                 .map_err(|e| super::files::file_error(who, &p.name, &e))
         }
         Some(_) => Err(Error::type_error(who, "textual output port", port)),
+    }
+}
+
+/// The error to raise once standard output cannot be written any more (a closed pipe,
+/// `etai prog | head`): every later write raises it too, so a program that prints
+/// forever stops instead of running on with its output going nowhere.
+pub fn stdout_status<'gc>(ctx: &Ctx<'_, 'gc>, who: &str) -> Result<(), Error<'gc>> {
+    match &ctx.st.host.stdout_failed {
+        Some(e) => Err(super::files::file_error(who, "standard output", e)),
+        None => Ok(()),
     }
 }
 
@@ -241,7 +251,10 @@ fn flush_output_port<'gc>(ctx: &mut Ctx<'_, 'gc>, a: &[Value<'gc>]) -> NResult<'
     }
     match p.data.borrow().as_ref() {
         None => return Err(closed(who)),
-        Some(PortData::Stdout) => ctx.st.host.flush_out(),
+        Some(PortData::Stdout) => {
+            ctx.st.host.flush_out();
+            stdout_status(ctx, who)?;
+        }
         Some(PortData::FileOut(sink)) => {
             let mut w = sink.lock().unwrap_or_else(|e| e.into_inner());
             w.flush()

@@ -113,7 +113,8 @@ fn comment(proto: &Prototype, pc: usize, op: &Op, global_name: &dyn Fn(u32) -> S
         | Op::JumpIfFalseL(..)
         | Op::JumpIfFalseLL(..)
         | Op::JumpIfFalseLI(..)
-        | Op::JumpIfFalseSL(..) => {
+        | Op::JumpIfFalseSL(..)
+        | Op::MapCollect(..) => {
             let off = op.jump_offset().unwrap_or(0);
             let target = pc as i64 + 1 + i64::from(off);
             format!("-> {target}")

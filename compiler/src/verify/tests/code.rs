@@ -234,6 +234,7 @@ fn stack_underflow() -> TestResult {
         0,
     )?;
     underflow(vec![Op::Pop, Op::ReturnLocal(0)], 0, 1, 0)?;
+    underflow(vec![Op::MapCollect(0, -1), Op::Nil, Op::Return], 0, 1, 0)?;
     underflow(vec![Op::LocalSet(0), Op::ReturnLocal(0)], 0, 1, 0)?;
     underflow(vec![Op::JumpIfFalse(0), Op::ReturnLocal(0)], 0, 1, 0)?;
     underflow(vec![Op::GlobalDef(0), Op::ReturnLocal(0)], 0, 1, 0)?;
@@ -266,6 +267,9 @@ fn index_operands_out_of_range() -> TestResult {
     local(Op::JumpIfFalseLL(Prim::Lt, 1, 2, 0), 2)?;
     local(Op::JumpIfFalseLI(Prim::Lt, 200, 1, 0), 200)?;
     local(Op::JumpIfFalseLC(Prim::Eq, 2, 0, 0), 2)?;
+    local(Op::MapArgs(2, 0), 2)?;
+    local(Op::MapArgs(0, 2), 2)?;
+    local(Op::MapCollect(2, 0), 2)?;
 
     for op in [
         Op::UpvalRef(1),

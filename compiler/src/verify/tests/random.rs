@@ -30,7 +30,7 @@ impl Rng {
 
 fn random_op(r: &mut Rng) -> Op {
     let p = Prim::ALL[r.below(Prim::ALL.len() as u64) as usize];
-    match r.below(41) {
+    match r.below(43) {
         0 => Op::Const(r.small().into()),
         1 => Op::Fixnum(1),
         2 => Op::Nil,
@@ -70,6 +70,8 @@ fn random_op(r: &mut Rng) -> Op {
         37 => Op::JumpIfFalseSL(p, r.small(), r.offset()),
         38 => Op::JumpIfFalseSC(p, r.small(), r.offset()),
         39 => Op::JumpIfFalseLC(p, r.small() as u8, r.small() as u8, r.offset()),
+        40 => Op::MapArgs(r.small(), r.small()),
+        41 => Op::MapCollect(r.small(), r.offset()),
         _ => Op::JumpIfFalseLI(p, r.small() as u8, 1, r.offset()),
     }
 }
@@ -193,6 +195,15 @@ fn run_checked(p: &Prototype, max_temps: u32, r: &mut Rng) -> Result<(), String>
                 constant(k.into())?;
                 (0, 0, r.below(2) == 0, false)
             }
+            Op::MapArgs(f, l) => {
+                local(f)?;
+                local(l)?;
+                (0, 2, false, false)
+            }
+            Op::MapCollect(s, _) => {
+                local(s)?;
+                (1, 0, true, false)
+            }
             Op::Call(n) => (u32::from(n) + 1, 1, false, false),
             Op::TailCall(n) => (u32::from(n) + 1, 1, false, r.below(2) == 0),
             Op::Prim(_, n) => (u32::from(n), 1, false, false),
@@ -225,7 +236,7 @@ fn run_checked(p: &Prototype, max_temps: u32, r: &mut Rng) -> Result<(), String>
 fn verified_random_prototypes_run_within_bounds() -> TestResult {
     let mut r = Rng(0x9e37_79b9_7f4a_7c15);
     let mut passed = 0;
-    for _ in 0..200_000 {
+    for _ in 0..300_000 {
         let p = random_proto(&mut r);
         if let Ok(v) = verify(&p) {
             passed += 1;
