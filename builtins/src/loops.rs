@@ -5,32 +5,17 @@
 //! work on `map`-heavy programs (deriv). The code goes through the verifier like any
 //! other when it is loaded.
 
-use eta_compiler::proto::{Op, Prim, ProtoKind, Prototype};
-use eta_compiler::Span;
+use eta_compiler::proto::{Op, Prim, Prototype};
 use eta_vm::loader::load_proto;
 use eta_vm::{natives, tags, Closure, Ctx, Error, Gc, NResult, Value};
 use std::sync::Arc;
 
-/// A hidden prototype named `name` with `nreq` parameters as its only locals.
+/// A hidden prototype (left out of stack traces, like the prelude's) named `name` with
+/// `nreq` parameters as its only locals.
 fn proto(name: &str, nreq: u16, code: Vec<Op>) -> Prototype {
     Prototype {
-        name: Some(Arc::from(name)),
-        nreq,
-        nopt: 0,
-        rest: false,
-        nlocals: nreq,
-        code,
-        consts: Vec::new(),
-        children: Vec::new(),
-        captures: Vec::new(),
-        capture_names: Vec::new(),
-        boxed_params: Vec::new(),
-        spans: Vec::new(),
-        checked_names: Vec::new(),
-        span: Span::default(),
-        kind: ProtoKind::Lambda,
         hidden: true,
-        transparent: false,
+        ..Prototype::with_code(name, nreq, nreq, code)
     }
 }
 

@@ -321,6 +321,31 @@ pub enum ProtoKind {
 }
 
 impl Prototype {
+    /// A procedure named `name` with `nreq` required parameters and `nlocals` local
+    /// slots running `code`, with nothing else (no constants, children, captures or
+    /// spans): for hand-assembled code.
+    pub fn with_code(name: &str, nreq: u16, nlocals: u16, code: Vec<Op>) -> Prototype {
+        Prototype {
+            name: Some(Arc::from(name)),
+            nreq,
+            nopt: 0,
+            rest: false,
+            nlocals,
+            code,
+            consts: Vec::new(),
+            children: Vec::new(),
+            captures: Vec::new(),
+            capture_names: Vec::new(),
+            boxed_params: Vec::new(),
+            spans: Vec::new(),
+            checked_names: Vec::new(),
+            span: Span::DUMMY,
+            kind: ProtoKind::Lambda,
+            hidden: false,
+            transparent: false,
+        }
+    }
+
     /// The span recorded for instruction `pc`.
     pub fn span_at(&self, pc: usize) -> Span {
         let pc = pc as u32;

@@ -61,17 +61,7 @@ fn run_in(
         let _ = err.read_to_end(&mut s);
         s
     });
-    let start = Instant::now();
-    let status = loop {
-        if let Some(st) = child.try_wait()? {
-            break st;
-        }
-        if start.elapsed() > DEADLINE {
-            child.kill()?;
-            return Err(format!("etai {args:?} did not finish within {DEADLINE:?}").into());
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    };
+    let status = wait_within_deadline(&mut child, &format!("etai {args:?}"))?;
     let _ = writer.join();
     let stdout = out_reader.join().map_err(|_| "stdout reader panicked")?;
     let stderr = err_reader.join().map_err(|_| "stderr reader panicked")?;
@@ -80,6 +70,24 @@ fn run_in(
         stdout: String::from_utf8(stdout)?,
         stderr: String::from_utf8(stderr)?,
     })
+}
+
+/// Waits for `child` to end; kills it and fails after [`DEADLINE`].
+fn wait_within_deadline(
+    child: &mut std::process::Child,
+    what: &str,
+) -> Result<std::process::ExitStatus, Box<dyn std::error::Error>> {
+    let start = Instant::now();
+    loop {
+        if let Some(st) = child.try_wait()? {
+            return Ok(st);
+        }
+        if start.elapsed() > DEADLINE {
+            child.kill()?;
+            return Err(format!("{what} did not finish within {DEADLINE:?}").into());
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
 }
 
 fn run(args: &[&str], input: &str) -> Result<Run, Box<dyn std::error::Error>> {
@@ -395,17 +403,7 @@ fn run_with_output_closed(
         let _ = err.read_to_string(&mut s);
         s
     });
-    let start = Instant::now();
-    let status = loop {
-        if let Some(st) = child.try_wait()? {
-            break st;
-        }
-        if start.elapsed() > DEADLINE {
-            child.kill()?;
-            return Err("etai kept running after its standard output was closed".into());
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    };
+    let status = wait_within_deadline(&mut child, "etai with its output closed")?;
     let stderr = err_reader.join().map_err(|_| "stderr reader panicked")?;
     Ok((status.code(), stderr))
 }

@@ -16,25 +16,7 @@ pub(super) type TestResult = Result<(), String>;
 
 /// A prototype named `t` with `nreq` parameters and `nlocals` slots running `code`.
 pub(super) fn proto(nreq: u16, nlocals: u16, code: Vec<Op>) -> Prototype {
-    Prototype {
-        name: Some(Arc::from("t")),
-        nreq,
-        nopt: 0,
-        rest: false,
-        nlocals,
-        code,
-        consts: Vec::new(),
-        children: Vec::new(),
-        captures: Vec::new(),
-        capture_names: Vec::new(),
-        boxed_params: Vec::new(),
-        spans: Vec::new(),
-        checked_names: Vec::new(),
-        span: Span::DUMMY,
-        kind: ProtoKind::Lambda,
-        hidden: false,
-        transparent: false,
-    }
+    Prototype::with_code("t", nreq, nlocals, code)
 }
 
 /// `verify`'s `max_temps`, or the error as text.
