@@ -96,6 +96,8 @@ fn snippet(
     let lo = (span.lo as usize).checked_sub(origin)?;
     let hi = (span.hi as usize).checked_sub(origin)?.max(lo);
     let range = caret_range(text, lo, hi)?;
+    let (text, range) = clip_long_line(text, range);
+    let clipped = matches!(text, std::borrow::Cow::Owned(_));
 
     let mut diagnostic = Diagnostic::error()
         .with_message(message)
@@ -103,7 +105,7 @@ fn snippet(
     if let Some(t) = tag {
         diagnostic = diagnostic.with_code(t);
     }
-    let files = SimpleFile::new(file.name.as_str(), text);
+    let files = SimpleFile::new(file.name.as_str(), text.as_ref());
     let config = Config {
         chars: Chars::ascii(),
         ..Config::default()
@@ -119,8 +121,19 @@ fn snippet(
         term::emit_to_write_style(&mut w, &config, &files, &diagnostic).ok()?;
         w.into_inner()
     };
-    let text = String::from_utf8(bytes).ok()?;
-    Some(spec_gutter(&text))
+    let mut out = spec_gutter(&String::from_utf8(bytes).ok()?);
+    if clipped {
+        // codespan located the span in the clipped text: put the real column back.
+        // (In colour the arrow is followed by an escape sequence before the space.)
+        let from = out
+            .find("-->")
+            .and_then(|a| out[a..].find(' ').map(|i| a + i + 1));
+        if let Some(from) = from {
+            let end = out[from..].find('\n').map_or(out.len(), |i| from + i);
+            out.replace_range(from..end, &location(sources, span));
+        }
+    }
+    Some(out)
 }
 
 /// Adapts codespan's layout to spec §9.7: the gutter lines under the `-->` line get one
@@ -161,6 +174,58 @@ fn caret_range(text: &str, lo: usize, hi: usize) -> Option<std::ops::Range<usize
         end = lo + line.chars().next().map_or(0, char::len_utf8);
     }
     Some(lo..end)
+}
+
+/// Source lines longer than this many characters are shown as an excerpt.
+const LONG_LINE: usize = 200;
+/// Characters of a long line shown around the start of the span.
+const EXCERPT: usize = 160;
+/// Characters of the excerpt shown before the span's start.
+const EXCERPT_LEFT: usize = 40;
+
+/// The text to draw and the range to underline, with the span's line cut down to an
+/// excerpt around the span (`...` marking the cuts) when it is longer than
+/// [`LONG_LINE`] characters: a generated one-line program must not fill the terminal.
+/// The other lines are kept, so line numbers do not change.
+fn clip_long_line(
+    text: &str,
+    range: std::ops::Range<usize>,
+) -> (std::borrow::Cow<'_, str>, std::ops::Range<usize>) {
+    let line_start = text[..range.start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[range.start..]
+        .find('\n')
+        .map_or(text.len(), |i| range.start + i);
+    let line = &text[line_start..line_end];
+    if line.chars().count() <= LONG_LINE {
+        return (std::borrow::Cow::Borrowed(text), range);
+    }
+    // Character positions of the span within the line.
+    let lo_char = text[line_start..range.start].chars().count();
+    let hi_char = lo_char + text[range.start..range.end].chars().count();
+    let first = lo_char.saturating_sub(EXCERPT_LEFT);
+    let last = (first + EXCERPT).min(line.chars().count());
+    let mut excerpt = String::new();
+    if first > 0 {
+        excerpt.push_str("...");
+    }
+    let shown_from = excerpt.len();
+    let mut caret = shown_from..shown_from;
+    for (i, c) in line.chars().enumerate().skip(first).take(last - first) {
+        if i == lo_char {
+            caret.start = excerpt.len();
+        }
+        excerpt.push(c);
+        if i < hi_char {
+            caret.end = excerpt.len();
+        }
+    }
+    if last < line.chars().count() {
+        excerpt.push_str("...");
+    }
+    let caret = caret.start..caret.end.max(caret.start + 1).min(excerpt.len());
+    let clipped = format!("{}{excerpt}{}", &text[..line_start], &text[line_end..]);
+    let caret = line_start + caret.start..line_start + caret.end;
+    (std::borrow::Cow::Owned(clipped), caret)
 }
 
 /// Spec colours: bold red `error`, blue gutter, red carets.
@@ -278,6 +343,43 @@ mod tests {
             start: pos(lo),
             end: pos(hi),
         }
+    }
+
+    #[test]
+    fn long_lines_are_shown_as_an_excerpt_around_the_span() {
+        // A generated one-line program: the caret still points at the call.
+        let text = format!("(list {} (car 5) {})\n", "1 ".repeat(300), "2 ".repeat(300));
+        let (map, id) = sources("long.eta", &text);
+        let span = span_of(id, &text, "(car 5)");
+        let out = render(&map, None, "car: bad", Some(span), false);
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines[1], "  --> long.eta:1:608");
+        let shown = format!(
+            "...{} (car 5) {}...",
+            &"1 ".repeat(20)[1..],
+            &"2 ".repeat(60)[..112]
+        );
+        assert_eq!(lines[3], format!(" 1 | {shown}"));
+        assert_eq!(lines[4], format!("   | {}^^^^^^^", " ".repeat(3 + 40)));
+        assert_eq!(lines.len(), 5, "{out}");
+        let coloured = render(&map, None, "car: bad", Some(span), true);
+        assert!(coloured.contains("long.eta:1:608\n"), "{coloured}");
+        // Short lines are untouched, and so is a span near the start of a long line.
+        let text = format!("(car 5) {}\n", "1 ".repeat(300));
+        let (map, id) = sources("start.eta", &text);
+        let out = render(
+            &map,
+            None,
+            "car: bad",
+            Some(span_of(id, &text, "(car 5)")),
+            false,
+        );
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(
+            lines[3],
+            format!(" 1 | (car 5) {}...", &"1 ".repeat(77)[..152])
+        );
+        assert_eq!(lines[4], "   | ^^^^^^^");
     }
 
     #[test]
