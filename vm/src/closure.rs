@@ -27,11 +27,9 @@ pub struct ProtoObj<'gc> {
     pub rest_argc: u16,
     /// Total local slots (copied from the prototype for the call path).
     pub nlocals: u16,
-    /// Stack room a frame needs: its locals plus the most temporaries it holds at once
-    /// (from the verifier), reserved when the frame is pushed so that the dispatch loop
-    /// pushes without checking.
-    pub frame_size: u32,
-    /// The most temporaries a frame holds at once above its locals (from the verifier).
+    /// The most temporaries a frame holds at once above its locals (from the verifier):
+    /// room for them is reserved when control enters or comes back to a frame, so that
+    /// the dispatch loop pushes without checking.
     pub max_temps: u32,
 }
 
@@ -56,7 +54,6 @@ impl<'gc> ProtoObj<'gc> {
         };
         ProtoObj {
             nlocals: proto.nlocals,
-            frame_size: u32::from(proto.nlocals) + max_temps,
             max_temps,
             fast_argc,
             rest_argc,

@@ -237,8 +237,8 @@ impl<'gc> Root<'gc> {
             let mut code: &'gc [Op] = &Gc::as_ref(closure.proto).proto.code;
             let mut base = frame.base as usize;
             let mut pc = frame.pc as usize;
-            // Room for the frame's temporaries from here on (see `ensure_room`).
-            self.ensure_room(Gc::as_ref(closure.proto).max_temps as usize);
+            // Room for the frame's temporaries from here on (see `push_fast`).
+            self.reserve_to(self.stack.len() + Gc::as_ref(closure.proto).max_temps as usize);
             loop {
                 debug_assert!(pc < code.len());
                 // SAFETY: the prototype was verified when it was loaded (loader.rs): a
@@ -412,9 +412,7 @@ impl<'gc> Root<'gc> {
                             if (fixed || cpo.rest_argc as usize == argc)
                                 && depth < self.st.host.depth_limit
                             {
-                                if let Some(f) = self.frames.last_mut() {
-                                    f.pc = pc as u32;
-                                }
+                                self.save_pc(pc);
                                 if !fixed {
                                     // (Beyond the caller's room: checked.)
                                     self.stack.push(Value::Nil);
@@ -516,7 +514,7 @@ impl<'gc> Root<'gc> {
                                 code = &cpo.proto.code;
                                 base = f.base as usize;
                                 pc = f.pc as usize;
-                                self.ensure_room(cpo.max_temps as usize);
+                                self.reserve_to(self.stack.len() + cpo.max_temps as usize);
                             }
                             continue;
                         }
@@ -600,17 +598,8 @@ impl<'gc> Root<'gc> {
                     }
                     Op::PrimLI(p, i, k) => {
                         let a = self.slot(base + i as usize);
-                        if let Value::Int(x) = a {
-                            fixnum2!(p, x, k as i64, |v| {
-                                self.push_fast(v);
-                                continue;
-                            });
-                        }
-                        match self.prim2_on(mc, p, a, Value::Int(k as i64), pc) {
-                            Flow::Continue => {}
-                            Flow::End(s) => return s,
-                            Flow::Reload => continue 'reload,
-                        }
+                        let b = Value::Int(k as i64);
+                        prim2_arm!(self, mc, p, a, b, pc, 'reload);
                     }
                     Op::JumpIfFalseL(p, i, off) => {
                         let a = self.slot(base + i as usize);
@@ -653,30 +642,16 @@ impl<'gc> Root<'gc> {
                     }
                     Op::JumpIfFalseLI(p, i, k, off) => {
                         let a = self.slot(base + i as usize);
-                        if let Value::Int(x) = a {
-                            if let Some(t) = fixnum_test(p, x, k as i64) {
-                                if !t {
-                                    pc = (pc as i64 + off as i64) as usize;
-                                }
-                                continue;
-                            }
-                        }
-                        let v = match self.test2_on(mc, p, a, Value::Int(k as i64), pc) {
-                            Ok(v) => v,
-                            Err(Flow::End(s)) => return s,
-                            Err(_) => continue 'reload,
-                        };
-                        if let Value::Bool(false) = v {
-                            pc = (pc as i64 + off as i64) as usize;
-                        }
+                        let b = Value::Int(k as i64);
+                        test2_arm!(self, mc, p, a, b, pc, off, 'reload);
                     }
                 }
             }
         }
     }
 
-    /// A two-operand primitive on operands read in place: the fast path, else the
-    /// operands go on the stack for the general call.
+    /// A two-operand primitive on operands read in place, its result pushed (the
+    /// instruction's one verified push).
     #[inline(always)]
     fn prim2_on(
         &mut self,
@@ -686,18 +661,18 @@ impl<'gc> Root<'gc> {
         b: Value<'gc>,
         pc: usize,
     ) -> Flow {
-        if let Some(v) = prim2(mc, p, a, b) {
-            self.stack.push(v);
-            return Flow::Continue;
+        match self.test2_on(mc, p, a, b, pc) {
+            Ok(v) => {
+                self.push_fast(v);
+                Flow::Continue
+            }
+            Err(flow) => flow,
         }
-        self.stack.push(a);
-        self.stack.push(b);
-        self.save_pc(pc);
-        self.prim_slow(mc, p, 2)
     }
 
-    /// A two-operand primitive as the test of a fused jump: its value, or how the run
-    /// goes on when its general case raised (the error is not resumable).
+    /// A two-operand primitive on operands read in place: its value (the fast path, else
+    /// the operands go on the stack for the builtin), or how the run goes on when the
+    /// builtin raised (the error is not resumable).
     #[inline(always)]
     fn test2_on(
         &mut self,
@@ -763,17 +738,17 @@ impl<'gc> Root<'gc> {
     // instruction finds the operands it takes on the stack and addresses only the frame's
     // local slots, and a frame never holds more than its prototype's `max_temps`
     // temporaries above its locals. Room for those is reserved whenever control enters
-    // or comes back to a frame (`push_frame`, `ensure_room` at 'reload and after an
+    // or comes back to a frame (`push_frame`, and `reserve_to` at 'reload and after an
     // inline return). A raise that returns into a frame can leave one value more than the
     // verifier counted (a failed test, `set!` of an undefined global, the heap limit);
     // since control always comes back through one of those points, the room reserved
     // there covers it. Nothing ever truncates the stack below the top frame's locals.
 
-    /// Makes sure `extra` more values can be pushed without reallocating.
+    /// Makes sure the stack can hold `need` values without reallocating.
     #[inline(always)]
-    fn ensure_room(&mut self, extra: usize) {
-        if self.stack.capacity() - self.stack.len() < extra {
-            self.reserve_stack(self.stack.len() + extra);
+    fn reserve_to(&mut self, need: usize) {
+        if self.stack.capacity() < need {
+            self.reserve_stack(need);
         }
     }
 
@@ -845,12 +820,9 @@ impl<'gc> Root<'gc> {
         let cpo: &ProtoObj<'gc> = Gc::as_ref(c.proto);
         // Room for the frame's locals and temporaries, so that the dispatch loop can
         // push without checking.
-        let need = base + cpo.frame_size as usize;
-        if self.stack.capacity() < need {
-            self.reserve_stack(need);
-        }
-        // The arguments are already in place: only extra locals need slots.
         let top = base + cpo.nlocals as usize;
+        self.reserve_to(top + cpo.max_temps as usize);
+        // The arguments are already in place: only extra locals need slots.
         while self.stack.len() < top {
             self.push_fast(Value::Undefined);
         }
