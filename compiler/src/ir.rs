@@ -45,26 +45,6 @@ pub enum Expr {
     Declare(Vec<VarId>, Box<Expr>),
 }
 
-impl Expr {
-    /// `(if c t e)`. A test `(not x)` (the builtin) becomes `(if x e t)`: one
-    /// instruction less on every run of the test, and `not` can neither fail nor have
-    /// an effect, so nothing observable changes (`cond` clauses such as
-    /// `((not (pair? a)) ...)` come through here too).
-    pub fn branch(c: Expr, t: Expr, e: Expr) -> Expr {
-        match c {
-            Expr::Prim(Prim::Not, args, span) => match <[Expr; 1]>::try_from(args) {
-                Ok([x]) => Expr::branch(x, e, t),
-                Err(args) => Expr::If(
-                    Box::new(Expr::Prim(Prim::Not, args, span)),
-                    Box::new(t),
-                    Box::new(e),
-                ),
-            },
-            c => Expr::If(Box::new(c), Box::new(t), Box::new(e)),
-        }
-    }
-}
-
 /// What the analysis knows about a local variable.
 #[derive(Debug, Clone)]
 pub struct VarInfo {

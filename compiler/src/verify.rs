@@ -344,47 +344,34 @@ fn jump_target(proto: &Prototype, pc: usize, op: Op) -> Result<Option<usize>, Ve
 
 /// The index operands of the instruction at `pc`, and its jump target.
 fn check_operands(proto: &Prototype, pc: usize, op: Op) -> Result<(), VerifyError> {
-    let local = |slot: u16| {
-        if slot < proto.nlocals {
+    // An index within its bound, or the error `kind` at this instruction.
+    let check = |ok: bool, kind: VerifyErrorKind| {
+        if ok {
             Ok(())
         } else {
-            Err(VerifyError::at(
-                proto,
-                pc,
-                VerifyErrorKind::LocalOutOfRange {
-                    slot,
-                    nlocals: proto.nlocals,
-                },
-            ))
+            Err(VerifyError::at(proto, pc, kind))
         }
+    };
+    let local = |slot: u16| {
+        let nlocals = proto.nlocals;
+        check(
+            slot < nlocals,
+            VerifyErrorKind::LocalOutOfRange { slot, nlocals },
+        )
     };
     let upval = |index: u16| {
-        if usize::from(index) < proto.captures.len() {
-            Ok(())
-        } else {
-            Err(VerifyError::at(
-                proto,
-                pc,
-                VerifyErrorKind::UpvalOutOfRange {
-                    index,
-                    ncaptures: proto.captures.len(),
-                },
-            ))
-        }
+        let ncaptures = proto.captures.len();
+        check(
+            usize::from(index) < ncaptures,
+            VerifyErrorKind::UpvalOutOfRange { index, ncaptures },
+        )
     };
     let constant = |index: u32| {
-        if usize::try_from(index).is_ok_and(|i| i < proto.consts.len()) {
-            Ok(())
-        } else {
-            Err(VerifyError::at(
-                proto,
-                pc,
-                VerifyErrorKind::ConstOutOfRange {
-                    index,
-                    nconsts: proto.consts.len(),
-                },
-            ))
-        }
+        let nconsts = proto.consts.len();
+        check(
+            usize::try_from(index).is_ok_and(|i| i < nconsts),
+            VerifyErrorKind::ConstOutOfRange { index, nconsts },
+        )
     };
     jump_target(proto, pc, op)?;
     match op {
@@ -397,13 +384,14 @@ fn check_operands(proto: &Prototype, pc: usize, op: Op) -> Result<(), VerifyErro
         | Op::ReturnLocal(s)
         | Op::PrimL(_, s)
         | Op::PrimLI(_, s, _)
-        | Op::JumpIfFalseL(_, s, _) => local(s),
-        Op::PrimSL(_, s) | Op::JumpIfFalseSL(_, s, _) => local(s),
+        | Op::JumpIfFalseL(_, s, _)
+        | Op::PrimSL(_, s)
+        | Op::JumpIfFalseSL(_, s, _)
+        | Op::MapCollect(s, _) => local(s),
         Op::PrimSC(_, k) => constant(k),
         Op::JumpIfFalseSC(_, k, _) => constant(k.into()),
         Op::JumpIfFalseLC(_, s, k, _) => local(s.into()).and_then(|()| constant(k.into())),
         Op::PrimLL(_, a, b) | Op::MapArgs(a, b) => local(a).and_then(|()| local(b)),
-        Op::MapCollect(s, _) => local(s),
         Op::JumpIfFalseLL(_, a, b, _) => local(a.into()).and_then(|()| local(b.into())),
         Op::JumpIfFalseLI(_, s, _, _) => local(s.into()),
         Op::UpvalRef(i) | Op::UpvalBoxRef(i) | Op::UpvalBoxRefChecked(i) | Op::UpvalBoxSet(i) => {
@@ -411,18 +399,11 @@ fn check_operands(proto: &Prototype, pc: usize, op: Op) -> Result<(), VerifyErro
         }
         Op::Const(index) => constant(index),
         Op::Closure(index) => {
-            if usize::try_from(index).is_ok_and(|i| i < proto.children.len()) {
-                Ok(())
-            } else {
-                Err(VerifyError::at(
-                    proto,
-                    pc,
-                    VerifyErrorKind::ChildOutOfRange {
-                        index,
-                        nchildren: proto.children.len(),
-                    },
-                ))
-            }
+            let nchildren = proto.children.len();
+            check(
+                usize::try_from(index).is_ok_and(|i| i < nchildren),
+                VerifyErrorKind::ChildOutOfRange { index, nchildren },
+            )
         }
         Op::Fixnum(_)
         | Op::Nil

@@ -60,7 +60,7 @@ impl<'l> Cx<'l> {
                     Some(x) => self.expr(x, env)?,
                     None => Expr::Const(Literal::Unspecified),
                 };
-                Ok(Expr::branch(c, t, e))
+                Ok(Expr::If(Box::new(c), Box::new(t), Box::new(e)))
             }
             Special::Define
             | Special::Defun
