@@ -200,7 +200,7 @@ fn map_end<'gc>(ctx: &mut Ctx<'_, 'gc>, a: &[Value<'gc>]) -> NResult<'gc> {
     } else {
         // A fresh reversed copy in one go (this case is rare: a continuation was captured
         // while `map` ran).
-        let (mut rest, mut acc) = reverse_onto(ctx, a[0], Value::Nil);
+        let (mut rest, mut acc) = (a[0], Value::Nil);
         while let Value::Pair(_) = rest {
             (rest, acc) = reverse_onto(ctx, rest, acc);
         }

@@ -25,6 +25,28 @@ fn natural(align: usize, size: usize) -> bool {
     align <= NATURAL_ALIGN && align <= size
 }
 
+/// A block for `layout` from mimalloc's `plain` function when its result is aligned
+/// enough anyway, else from the `aligned` variant (`mi_malloc`/`mi_malloc_aligned`,
+/// `mi_zalloc`/`mi_zalloc_aligned`).
+///
+/// # Safety
+/// As for the FFI functions passed.
+#[inline(always)]
+unsafe fn allocate(
+    layout: Layout,
+    plain: unsafe extern "C" fn(usize) -> *mut c_void,
+    aligned: unsafe extern "C" fn(usize, usize) -> *mut c_void,
+) -> *mut u8 {
+    // SAFETY: the caller's contract.
+    unsafe {
+        if natural(layout.align(), layout.size()) {
+            plain(layout.size()) as *mut u8
+        } else {
+            aligned(layout.size(), layout.align()) as *mut u8
+        }
+    }
+}
+
 // SAFETY: every method forwards to the mimalloc function for the same operation, picking
 // the plain variant only when mimalloc guarantees that its result has the layout's
 // alignment (see `natural`); blocks from either variant are freed with `mi_free` and
@@ -33,25 +55,13 @@ unsafe impl GlobalAlloc for Mimalloc {
     #[inline]
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         // SAFETY: plain FFI calls; mimalloc returns null on failure, as `alloc` must.
-        unsafe {
-            if natural(layout.align(), layout.size()) {
-                mi::mi_malloc(layout.size()) as *mut u8
-            } else {
-                mi::mi_malloc_aligned(layout.size(), layout.align()) as *mut u8
-            }
-        }
+        unsafe { allocate(layout, mi::mi_malloc, mi::mi_malloc_aligned) }
     }
 
     #[inline]
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
         // SAFETY: as for `alloc`.
-        unsafe {
-            if natural(layout.align(), layout.size()) {
-                mi::mi_zalloc(layout.size()) as *mut u8
-            } else {
-                mi::mi_zalloc_aligned(layout.size(), layout.align()) as *mut u8
-            }
-        }
+        unsafe { allocate(layout, mi::mi_zalloc, mi::mi_zalloc_aligned) }
     }
 
     #[inline]

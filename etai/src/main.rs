@@ -45,6 +45,8 @@ fn tune_allocator(large_heaps: usize) {
 
 fn main() {
     eta_vm::vm::set_large_heap_hook(tune_allocator);
+    // A bug in the interpreter is reported as such, with status 70, never as a Rust
+    // panic message and backtrace (language spec §9.8).
     std::panic::set_hook(Box::new(|info| {
         let payload = info.payload();
         let message = payload

@@ -91,40 +91,31 @@ fn arity(proto: &Prototype) -> String {
     s
 }
 
-/// What an operand refers to.
+/// What an operand refers to (a global, a constant, a child procedure), then the jump
+/// target if the instruction jumps.
 fn comment(proto: &Prototype, pc: usize, op: &Op, global_name: &dyn Fn(u32) -> String) -> String {
-    match op {
-        Op::GlobalRef(g) | Op::GlobalSet(g) | Op::GlobalDef(g) => global_name(*g),
-        Op::Const(_) | Op::PrimSC(..) | Op::JumpIfFalseSC(..) | Op::JumpIfFalseLC(..) => {
-            let k = match *op {
-                Op::Const(i) | Op::PrimSC(_, i) => i,
-                Op::JumpIfFalseSC(_, k, _) => u32::from(k),
-                Op::JumpIfFalseLC(_, _, k, _) => u32::from(k),
-                _ => 0,
-            };
-            let lit = constant(proto, k);
-            match op.jump_offset() {
-                Some(off) => format!("{lit}, -> {}", pc as i64 + 1 + i64::from(off)),
-                None => lit,
-            }
-        }
-        Op::Jump(_)
-        | Op::JumpIfFalse(_)
-        | Op::JumpIfFalseL(..)
-        | Op::JumpIfFalseLL(..)
-        | Op::JumpIfFalseLI(..)
-        | Op::JumpIfFalseSL(..)
-        | Op::MapCollect(..) => {
-            let off = op.jump_offset().unwrap_or(0);
-            let target = pc as i64 + 1 + i64::from(off);
-            format!("-> {target}")
-        }
+    let what = match *op {
+        Op::GlobalRef(g) | Op::GlobalSet(g) | Op::GlobalDef(g) => global_name(g),
+        Op::Const(k) | Op::PrimSC(_, k) => constant(proto, k),
+        Op::JumpIfFalseSC(_, k, _) => constant(proto, u32::from(k)),
+        Op::JumpIfFalseLC(_, _, k, _) => constant(proto, u32::from(k)),
         Op::Closure(i) => proto
             .children
-            .get(*i as usize)
+            .get(i as usize)
             .map(|c| c.display_name())
             .unwrap_or_default(),
         _ => String::new(),
+    };
+    match op.jump_offset() {
+        Some(off) => {
+            let target = pc as i64 + 1 + i64::from(off);
+            if what.is_empty() {
+                format!("-> {target}")
+            } else {
+                format!("{what}, -> {target}")
+            }
+        }
+        None => what,
     }
 }
 
